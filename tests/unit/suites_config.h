@@ -1,0 +1,2 @@
+/* Check suites owned by: config. List each as X(name_suite). */
+#define ZC_SUITES_CONFIG(X)

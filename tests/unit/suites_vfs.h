@@ -1,0 +1,2 @@
+/* Check suites owned by: vfs. */
+#define ZC_SUITES_VFS(X)
