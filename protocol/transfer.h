@@ -110,4 +110,17 @@ int xfer_recv_file(int sock_fd, int file_fd, const struct xfer_opts *o,
 int xfer_send_buf(const void *buf, size_t len, int sock_fd,
 		  const struct xfer_opts *o, struct xfer_result *r);
 
+/*
+ * TYPE A line-ending conversion (RFC 959 3.1.1.1), pure functions used by
+ * the ASCII paths and exposed for tests and the client.
+ * xfer_lf_to_crlf: every '\n' becomes "\r\n", everything else is copied;
+ * out must hold 2*n bytes. Returns the bytes written to out.
+ * xfer_crlf_to_lf: "\r\n" becomes '\n', a lone '\r' is kept. A '\r' at the
+ * end of in is held in *cr_pending (start at 0) and resolved by the next
+ * call; at end of data call once more with n == 0 to flush it. out must
+ * hold n+1 bytes. Returns the bytes written to out.
+ */
+size_t xfer_lf_to_crlf(const void *in, size_t n, void *out);
+size_t xfer_crlf_to_lf(const void *in, size_t n, void *out, int *cr_pending);
+
 #endif

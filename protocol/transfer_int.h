@@ -1,0 +1,67 @@
+/*
+ * transfer_int.h - internals shared by transfer*.c (not for other modules):
+ * the per-transfer context and the poll/timeout/abort/rate/progress loop
+ * helpers every send and receive path is built from.
+ */
+#ifndef ZC_TRANSFER_INT_H
+#define ZC_TRANSFER_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "transfer.h"
+
+struct xfer_ctx {
+	const struct xfer_opts *o;
+	struct xfer_result *r;
+	int sock;
+	int ctl_on;		/* ctl_fd >= 0 and on_ctl set */
+	long long last_io;	/* ms: last progress, for the data timeout */
+	long long last_report;	/* ms: last progress callback */
+	long long ctl_mute;	/* ms: ctl not polled before this (see header) */
+	long long rate_t0;	/* ms: start, for the rate limit */
+	uint64_t wire;		/* bytes through the socket, for the rate limit */
+};
+
+/* Start a transfer: defaults for a NULL o, zeroes r, sets sock
+ * non-blocking. Returns 0 or -errno (then r is finished already). */
+int xfer_begin(struct xfer_ctx *c, const struct xfer_opts *o,
+	       struct xfer_result *r, int sock, enum xfer_path path);
+/* Record the outcome (r->file_error is kept only when err != 0), report
+ * the final progress. Returns err. */
+int xfer_finish(struct xfer_ctx *c, int err);
+/* Mark err as coming from the file side (451/452). Returns err. */
+int xfer_file_err(struct xfer_ctx *c, int err);
+
+/* Wait until sock has any of `events` (or an error/hangup), watching ctl
+ * and the data timeout. Returns 0, -ETIMEDOUT, -ECANCELED or -errno. */
+int xfer_wait(struct xfer_ctx *c, short events);
+/* Between chunks: look at ctl without blocking. 0 or -ECANCELED. */
+int xfer_check_ctl(struct xfer_ctx *c);
+/* Largest chunk allowed now: want, capped for the rate limit. */
+size_t xfer_chunk(const struct xfer_ctx *c, size_t want);
+/* n bytes moved on the socket (payload bytes are added to r->bytes by the
+ * caller): resets the data timeout, reports progress, sleeps for the rate
+ * limit. Returns 0 or -ECANCELED (abort seen while sleeping). */
+int xfer_moved(struct xfer_ctx *c, size_t n);
+/* Write all n bytes to the non-blocking socket, waiting as xfer_wait.
+ * Returns 0 or a network/abort/timeout -errno. */
+int xfer_write_sock(struct xfer_ctx *c, const void *buf, size_t n);
+/* read() from the non-blocking socket, waiting as xfer_wait. Returns
+ * bytes (0 = EOF) or -errno. */
+ssize_t xfer_read_sock(struct xfer_ctx *c, void *buf, size_t n);
+
+/* pread up to n bytes at pos; EOF there (the file shrank below the size
+ * seen at the start) is -ESTALE. Returns bytes (> 0) or a file -errno. */
+ssize_t xfer_pread(struct xfer_ctx *c, int fd, void *buf, size_t n, uint64_t pos);
+/* Error from a syscall that touches both sides (sendfile): is it the file's? */
+int xfer_errno_is_file(int err);
+
+/* Paths reached by fallback or option. */
+int xfer_send_copy(struct xfer_ctx *c, int file_fd, uint64_t pos, uint64_t end);
+int xfer_recv_copy(struct xfer_ctx *c, int file_fd);
+int xfer_send_ascii(struct xfer_ctx *c, int file_fd, uint64_t pos, uint64_t end);
+int xfer_recv_ascii(struct xfer_ctx *c, int file_fd);
+
+#endif
