@@ -1,0 +1,202 @@
+# lib.sh - helpers for tests/bench/run.sh (sourced; uses its variables).
+# Setup (user, data, client), cgroup CPU accounting, server start/stop,
+# measurements.  Server configurations live in servers.sh, the report in
+# report.sh.
+
+CGROOT=/sys/fs/cgroup/cpuacct
+BUSER=zcbench
+HOST=127.0.0.1
+ACTIVE=""
+declare -A PID PORT PASV_LO PASV_HI
+i=0
+for s in zcftpd vsftpd proftpd pureftpd; do
+	PORT[$s]=$((12121 + i))
+	# Passive ranges below the ephemeral range (32768-60999) and disjoint,
+	# so a TIME_WAIT left by one server never collides with another.
+	PASV_LO[$s]=$((20000 + i * 3000))
+	PASV_HI[$s]=$((20000 + i * 3000 + 2999))
+	i=$((i + 1))
+done
+unset i
+
+. "$HERE/servers.sh"
+. "$HERE/report.sh"
+
+log() { echo "bench: $*" >&2; }
+die() { echo "bench: error: $*" >&2; exit 1; }
+
+build_client() {
+	if [ -n "${LEANFTP:-}" ]; then
+		[ -x "$LEANFTP" ] || die "LEANFTP=$LEANFTP is not executable"
+		return 0
+	fi
+	LEANFTP=$RUN/leanftp
+	cc -O2 -std=gnu11 -Wall -Wextra -o "$LEANFTP" "$HERE/leanftp.c" ||
+		die "cannot build leanftp"
+}
+
+# The one benchmark user: a system account whose password is random per run
+# (never a fixed, guessable one), stored as one SHA-512-crypt hash that every
+# server checks: /etc/shadow (vsftpd via PAM, Pure-FTPd via -l unix), an
+# AuthUserFile (ProFTPD) and a virtual-users file (zcftpd).
+make_user() {
+	if ! id "$BUSER" >/dev/null 2>&1; then
+		useradd --system --no-create-home --home-dir "$DATA" \
+			--shell /bin/sh "$BUSER" || die "useradd $BUSER failed"
+	fi
+	usermod --home "$DATA" "$BUSER" 2>/dev/null || true
+	BPASS=$(openssl rand -hex 12)
+	BHASH=$(openssl passwd -6 "$BPASS")
+	echo "$BUSER:$BHASH" | chpasswd -e || die "chpasswd failed"
+	BUID=$(id -u "$BUSER")
+	BGID=$(id -g "$BUSER")
+	export LEANFTP_PASS=$BPASS
+}
+
+# Same data for everyone: a BIG_MIB file, SMALL 4 KiB files, an 8 MiB file
+# for the sha256 check.  Kept between runs (creating 1 GiB takes seconds).
+make_data() {
+	local want=$((BIG_MIB * 1048576)) n
+	mkdir -p "$DATA/small"
+	if [ "$(stat -c %s "$DATA/big.bin" 2>/dev/null || echo 0)" != "$want" ]; then
+		log "creating $DATA/big.bin ($BIG_MIB MiB)"
+		head -c "$want" /dev/urandom >"$DATA/big.bin"
+	fi
+	[ -s "$DATA/check.bin" ] || head -c 8388608 /dev/urandom >"$DATA/check.bin"
+	n=$(find "$DATA/small" -name 'f*' -size 4k | wc -l)
+	if [ "$n" -lt "$SMALL" ]; then
+		log "creating $SMALL files of 4 KiB"
+		(cd "$DATA/small" && head -c $((SMALL * 4096)) /dev/urandom |
+			split -b 4096 -a 5 -d - f)
+	fi
+	rm -f "$DATA"/up-*.bin
+	chown -R "$BUSER:" "$DATA"
+	chmod 755 "$DATA" "$DATA/small"
+	CHECK_SUM=$(sha256sum <"$DATA/check.bin" | cut -d' ' -f1)
+	# "RETR cached": pull everything into the page cache before measuring.
+	cat "$DATA/big.bin" "$DATA/check.bin" >/dev/null
+	cat "$DATA"/small/* >/dev/null
+}
+
+cg_dir() { echo "$CGROOT/zcbench-$1"; }
+cg_usage() { cat "$(cg_dir "$1")/cpuacct.usage"; }
+
+# start_server NAME: write the config, start the server in the foreground
+# inside its cgroup (the subshell joins the cgroup BEFORE exec, so every
+# process it forks is counted), wait until the port listens.
+start_server() {
+	local s=$1 cg t
+	cg=$(cg_dir "$s")
+	mkdir -p "$cg"
+	config_"$s" || return 1
+	(
+		echo "$BASHPID" >"$cg/cgroup.procs"
+		exec "${CMD[@]}"
+	) >"$RUN/$s.log" 2>&1 </dev/null &
+	PID[$s]=$!
+	for t in $(seq 1 100); do
+		if ss -Hltn "sport = :${PORT[$s]}" | grep -q LISTEN; then
+			log "$s: pid ${PID[$s]} on $HOST:${PORT[$s]}"
+			return 0
+		fi
+		kill -0 "${PID[$s]}" 2>/dev/null || break
+		sleep 0.1
+	done
+	log "$s: did not start listening: $(tail -n3 "$RUN/$s.log" | tr '\n' ' ')"
+	return 1
+}
+
+# Stop by PID: TERM the master, then whatever is left in its cgroup (its own
+# session processes, by PID), then remove the cgroup.
+stop_server() {
+	local s=$1 cg p t
+	cg=$(cg_dir "$s")
+	if [ -n "${PID[$s]:-}" ]; then
+		kill -TERM "${PID[$s]}" 2>/dev/null || true
+		for t in $(seq 1 50); do
+			kill -0 "${PID[$s]}" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -KILL "${PID[$s]}" 2>/dev/null || true
+		wait "${PID[$s]}" 2>/dev/null || true
+		PID[$s]=""
+	fi
+	[ -d "$cg" ] || return 0
+	for p in $(cat "$cg/cgroup.procs" 2>/dev/null); do
+		kill -KILL "$p" 2>/dev/null || true
+	done
+	for t in $(seq 1 20); do
+		rmdir "$cg" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	log "cannot remove $cg"
+}
+
+cleanup() {
+	local s
+	for s in zcftpd vsftpd proftpd pureftpd; do
+		stop_server "$s"
+	done
+	rm -f "$DATA"/up-*.bin
+	# The hash files are readable by root only, but need not outlive the run.
+	rm -f "$RUN/leanftp" "$RUN/check.out" "$RUN/zcftpd.users" "$RUN/proftpd.passwd"
+}
+
+# lean S MODE ARGS...: run the client against server S, bounded in time.
+lean() {
+	local s=$1
+	shift
+	LEANFTP_TIMEOUT=30 timeout "$STEP_TIMEOUT" \
+		"$LEANFTP" "$HOST" "${PORT[$s]}" "$BUSER" "$@"
+}
+
+# A server counts only if a download and an upload are byte-exact.
+verify_server() {
+	local s=$1 sum
+	rm -f "$RUN/check.out" "$DATA/up-check.bin"
+	lean "$s" retr check.bin "$RUN/check.out" >/dev/null || return 1
+	sum=$(sha256sum <"$RUN/check.out" | cut -d' ' -f1)
+	[ "$sum" = "$CHECK_SUM" ] || { log "$s: RETR checksum mismatch"; return 1; }
+	lean "$s" stor "$DATA/check.bin" up-check.bin >/dev/null || return 1
+	sum=$(sha256sum <"$DATA/up-check.bin" | cut -d' ' -f1)
+	rm -f "$DATA/up-check.bin" "$RUN/check.out"
+	[ "$sum" = "$CHECK_SUM" ] || { log "$s: STOR checksum mismatch"; return 1; }
+	lean "$s" smallfiles 3 small >/dev/null || return 1
+	lean "$s" sessions 2 2 >/dev/null || return 1
+}
+
+# field KEY LINE: the value of key=value in a leanftp result line.
+field() { echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
+
+record() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"$RES"; }
+
+# measure S REP NAME MODE ARGS...: one client run; records rate and server
+# CPU seconds (cpuacct.usage is in ns).  A failed run records nothing.
+measure() {
+	local s=$1 rep=$2 name=$3 out c0 c1
+	shift 3
+	c0=$(cg_usage "$s")
+	if ! out=$(lean "$s" "$@"); then
+		log "$s: $name failed in rep $rep"
+		return 0
+	fi
+	c1=$(cg_usage "$s")
+	record "$s" "$rep" "$name.rate" "$(field rate "$out")"
+	record "$s" "$rep" "$name.cpu" "$(awk -v a="$c0" -v b="$c1" 'BEGIN { printf "%.4f", (b - a) / 1e9 }')"
+	record "$s" "$rep" "$name.bytes" "$(field bytes "$out")"
+}
+
+measure_all() {
+	local s=$1 rep=$2
+	measure "$s" "$rep" retr retr big.bin
+	rm -f "$DATA/up-big.bin"
+	sync
+	measure "$s" "$rep" stor stor "$DATA/big.bin" up-big.bin
+	[ "$(stat -c %s "$DATA/up-big.bin" 2>/dev/null)" = $((BIG_MIB * 1048576)) ] ||
+		log "$s: STOR left a file of the wrong size in rep $rep"
+	# Delete before write-back so the next server starts from a clean disk.
+	rm -f "$DATA/up-big.bin"
+	sync
+	measure "$s" "$rep" sessions sessions "$SESSIONS" "$CONC"
+	measure "$s" "$rep" small smallfiles "$SMALL" small
+}

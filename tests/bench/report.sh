@@ -1,0 +1,108 @@
+# report.sh - turn $RES (server rep metric value) into the result tables
+# (sourced by tests/bench/run.sh).  Per repetition it derives MiB/s and
+# server CPU seconds per GiB, then takes the median over repetitions.
+
+COLS="retr_mibs retr_cpu stor_mibs stor_cpu sessions small"
+declare -A MED
+
+# derive: one line "server metric value" per repetition and derived metric.
+derive() {
+	awk -F'\t' '
+	{ v[$1 SUBSEP $2 SUBSEP $3] = $4; key[$1 SUBSEP $2] = 1 }
+	function put(s, m, x) { if (x != "") print s, m, x }
+	END {
+		for (k in key) {
+			split(k, p, SUBSEP); s = p[1]; r = p[2]
+			for (i = 1; i <= 2; i++) {
+				n = (i == 1) ? "retr" : "stor"
+				rate = v[s, r, n ".rate"]; b = v[s, r, n ".bytes"]
+				if (rate != "") put(s, n "_mibs", sprintf("%.1f", rate / 1048576))
+				if (b > 0) put(s, n "_cpu", sprintf("%.3f", v[s, r, n ".cpu"] / (b / 1073741824)))
+			}
+			put(s, "sessions", v[s, r, "sessions.rate"])
+			put(s, "small", v[s, r, "small.rate"])
+		}
+	}' "$RES"
+}
+
+# Fill MED[server,metric] with the median of the repetitions.
+medians() {
+	local s m med
+	while read -r s m med; do
+		MED[$s,$m]=$med
+	done < <(derive | sort -k1,1 -k2,2 -k3,3g | awk '
+		{ k = $1 " " $2; n[k]++; v[k, n[k]] = $3 }
+		END { for (k in n) { c = n[k]
+			m = (c % 2) ? v[k, (c + 1) / 2] : (v[k, c / 2] + v[k, c / 2 + 1]) / 2
+			print k, m } }')
+}
+
+# cell S M: "value" or "value (ratio x)" against zcftpd (ratio = S / zcftpd).
+cell() {
+	local v=${MED[$1,$2]:-} z=${MED[zcftpd,$2]:-}
+	[ -n "$v" ] || { echo "n/a"; return; }
+	if [ "$1" != zcftpd ] && [ -n "$z" ]; then
+		awk -v v="$v" -v z="$z" 'BEGIN { if (z > 0) printf "%s (%.2fx)", v, v / z; else print v }'
+	else
+		echo "$v"
+	fi
+}
+
+# Targets from the project issue, judged on the medians.
+targets() {
+	local best_stor best_sess best_small
+	[ -n "${MED[zcftpd,retr_cpu]:-}" ] || { echo "- targets: zcftpd not measured"; return; }
+	best_stor=$(best min stor_cpu) best_sess=$(best max sessions) best_small=$(best max small)
+	verdict "RETR CPU/GiB <= vsftpd's" "${MED[zcftpd,retr_cpu]}" "<=" "${MED[vsftpd,retr_cpu]:-}"
+	verdict "STOR CPU/GiB <= 0.6 x best peer" "${MED[zcftpd,stor_cpu]}" "<=" \
+		"$(scale "$best_stor" 0.6)"
+	verdict "sessions/s >= 1.5 x best peer" "${MED[zcftpd,sessions]:-}" ">=" "$(scale "$best_sess" 1.5)"
+	verdict "small files/s >= 1.5 x best peer" "${MED[zcftpd,small]:-}" ">=" "$(scale "$best_small" 1.5)"
+}
+
+best() {
+	local s out=""
+	for s in vsftpd proftpd pureftpd; do
+		echo "${MED[$s,$2]:-}"
+	done | awk -v f="$1" 'NF { if (b == "" || (f == "min" ? $1 < b : $1 > b)) b = $1 } END { print b }'
+}
+
+scale() { [ -n "$1" ] && awk -v a="$1" -v k="$2" 'BEGIN { printf "%.3f", a * k }'; }
+
+verdict() {
+	local ok
+	if [ -z "$2" ] || [ -z "$4" ]; then
+		echo "- $1: not measured"
+		return
+	fi
+	ok=$(awk -v a="$2" -v b="$4" -v op="$3" 'BEGIN { print ((op == "<=") ? a <= b : a >= b) ? "PASS" : "FAIL" }')
+	echo "- $1: zcftpd $2, limit $4: **$ok**"
+}
+
+report() {
+	local s c line hdr
+	medians
+	hdr="| server | RETR MiB/s | RETR CPU s/GiB | STOR MiB/s | STOR CPU s/GiB | sessions/s | small files/s |"
+	{
+		echo "$hdr"
+		echo "|---|---:|---:|---:|---:|---:|---:|"
+		for s in zcftpd vsftpd proftpd pureftpd; do
+			case " $ACTIVE " in *" $s "*) ;; *) continue ;; esac
+			line="| $s"
+			for c in $COLS; do
+				line="$line | $(cell "$s" "$c")"
+			done
+			echo "$line |"
+		done
+		echo
+		echo "Median of $REPS repetitions; (N x) = server / zcftpd. Higher is better"
+		echo "except CPU s/GiB (server CPU of the whole process tree, cgroup cpuacct)."
+		echo "sessions: $SESSIONS logins (USER PASS PWD QUIT), $CONC concurrent;"
+		echo "small files: $SMALL x 4 KiB RETR in one session; RETR/STOR: $BIG_MIB MiB."
+		echo
+		targets
+	} >"$RUN/results.md"
+	cat "$RUN/results.md"
+	[ -z "$MD" ] || cp "$RUN/results.md" "$MD"
+	log "raw results: $RES"
+}

@@ -1,0 +1,87 @@
+#!/bin/bash
+# run.sh - benchmark zcftpd against vsftpd, ProFTPD and Pure-FTPd in ONE run.
+#
+# Every server listens on its own loopback port, serves the same data
+# directory as the same system user with the same SHA-512-crypt hash, and
+# runs inside its own cgroup-v1 cpuacct group so the CPU of its whole process
+# tree (master, monitors, session workers) is counted.  Servers are
+# interleaved repetition by repetition and the median is reported.
+#
+# Usage (as root, Debian 12):
+#   tests/bench/run.sh [--zcftpd PATH] [--reps N] [--sessions N] [--conc N]
+#                      [--small N] [--big-mib N] [--servers "zcftpd vsftpd ..."]
+#                      [--md FILE] [--quick]
+# Environment: ZCBENCH_WORK (data + temp, default /var/tmp/zcftpd-bench),
+# ZCBENCH_CACHE (peer .debs, default /var/cache/zcftpd-bench), LEANFTP
+# (prebuilt client; else built from leanftp.c with cc).
+# Only loopback is used; every server is stopped by PID in the EXIT trap.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/lib.sh"
+
+REPS=3 SESSIONS=2000 CONC=16 SMALL=2000 BIG_MIB=1024
+SERVERS="zcftpd vsftpd proftpd pureftpd"
+ZCFTPD=${ZCFTPD:-}
+MD=""
+WORK=${ZCBENCH_WORK:-/var/tmp/zcftpd-bench}
+CACHE=${ZCBENCH_CACHE:-/var/cache/zcftpd-bench}
+STEP_TIMEOUT=300	# seconds for any one client run
+
+usage() { sed -n '4,16p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	--zcftpd) ZCFTPD=$2; shift ;;
+	--reps) REPS=$2; shift ;;
+	--sessions) SESSIONS=$2; shift ;;
+	--conc) CONC=$2; shift ;;
+	--small) SMALL=$2; shift ;;
+	--big-mib) BIG_MIB=$2; shift ;;
+	--servers) SERVERS=$2; shift ;;
+	--md) MD=$2; shift ;;
+	--quick) REPS=1 SESSIONS=400 SMALL=500 BIG_MIB=256 ;;
+	-h|--help) usage ;;
+	*) echo "run.sh: unknown option $1" >&2; usage ;;
+	esac
+	shift
+done
+
+[ "$(id -u)" = 0 ] || die "run as root (creates a user, cgroups, binds servers that setuid)"
+[ -d "$CGROOT" ] || die "$CGROOT missing: need cgroup v1 cpuacct"
+
+DATA=$WORK/data
+RUN=$(mktemp -d "$WORK/run.XXXXXX" 2>/dev/null || { mkdir -p "$WORK"; mktemp -d "$WORK/run.XXXXXX"; })
+chmod 755 "$RUN"
+RES=$RUN/results.tsv
+: >"$RES"
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+PEERROOT=$("$HERE/peers.sh" "$CACHE" | tail -n1)
+build_client
+make_user
+make_data
+
+for s in $SERVERS; do
+	if [ "$s" = zcftpd ] && [ -z "$ZCFTPD" ]; then
+		log "zcftpd: no binary given (--zcftpd PATH); column left empty"
+		continue
+	fi
+	if start_server "$s" && verify_server "$s"; then
+		ACTIVE="$ACTIVE $s"
+	else
+		log "$s: not working, skipped (log: $RUN/$s.log)"
+		stop_server "$s"
+	fi
+done
+[ -n "$ACTIVE" ] || die "no server works"
+
+for rep in $(seq 1 "$REPS"); do
+	for s in $ACTIVE; do
+		log "rep $rep/$REPS: $s"
+		measure_all "$s" "$rep"
+	done
+done
+
+report

@@ -1,0 +1,134 @@
+# servers.sh - per-server configuration for tests/bench/run.sh (sourced).
+# config_NAME writes NAME's config into $RUN and sets CMD (the foreground
+# command line).  Common ground for all four servers: loopback only, the
+# same user, hash and home ($DATA), the user confined to its home (chroot or
+# equivalent), uploads allowed with umask 022, no reverse DNS, no ident, no
+# transfer log, no TLS, passive ports in the server's own range.
+
+config_zcftpd() {
+	local conf=$RUN/zcftpd.conf users=$RUN/zcftpd.users
+	# Virtual-users file: name:hash:root (the same hash as /etc/shadow).
+	echo "$BUSER:$BHASH:$DATA" >"$users"
+	chmod 600 "$users"
+	cat >"$conf" <<-EOF
+	listen {
+		address = {"$HOST"}
+		port = ${PORT[zcftpd]}
+	}
+	server {
+		foreground = true
+	}
+	anonymous {
+		enable = false
+	}
+	users {
+		file = "$users"
+		writable = true
+		umask = 022
+	}
+	passive {
+		min_port = ${PASV_LO[zcftpd]}
+		max_port = ${PASV_HI[zcftpd]}
+	}
+	limits {
+		max_clients = 200
+		max_per_ip = 200
+	}
+	log {
+		xferlog = ""
+		syslog = false
+		level = 1
+	}
+	EOF
+	CMD=("$ZCFTPD" -f -c "$conf")
+}
+
+# vsftpd authenticates local users through PAM only: a minimal service file
+# of our own (pam_unix against /etc/shadow), not Debian's "vsftpd" one.
+config_vsftpd() {
+	local conf=$RUN/vsftpd.conf empty=$RUN/vsftpd-empty
+	mkdir -p "$empty"
+	chmod 755 "$empty"
+	cat >/etc/pam.d/zcbench-vsftpd <<-'EOF'
+	# written by zcftpd tests/bench/run.sh for its vsftpd instance
+	auth	required	pam_unix.so
+	account	required	pam_unix.so
+	session	required	pam_permit.so
+	EOF
+	cat >"$conf" <<-EOF
+	listen=YES
+	listen_ipv6=NO
+	listen_address=$HOST
+	listen_port=${PORT[vsftpd]}
+	background=NO
+	anonymous_enable=NO
+	local_enable=YES
+	write_enable=YES
+	local_umask=022
+	chroot_local_user=YES
+	allow_writeable_chroot=YES
+	pam_service_name=zcbench-vsftpd
+	secure_chroot_dir=$empty
+	pasv_enable=YES
+	pasv_min_port=${PASV_LO[vsftpd]}
+	pasv_max_port=${PASV_HI[vsftpd]}
+	xferlog_enable=NO
+	dirmessage_enable=NO
+	tcp_wrappers=NO
+	ssl_enable=NO
+	max_clients=200
+	max_per_ip=200
+	seccomp_sandbox=${VSFTPD_SECCOMP:-NO}
+	EOF
+	CMD=("$PEERROOT/usr/sbin/vsftpd" "$conf")
+}
+
+# ProFTPD checks the same hash through mod_auth_file (passwd format).
+# mod_delay is switched off: it sleeps on purpose after each PASS, which
+# would turn sessions/s into a measure of that sleep, not of the server.
+config_proftpd() {
+	local conf=$RUN/proftpd.conf
+	echo "$BUSER:$BHASH:$BUID:$BGID::$DATA:/bin/sh" >"$RUN/proftpd.passwd"
+	echo "$BUSER:x:$BGID:" >"$RUN/proftpd.group"
+	chmod 600 "$RUN/proftpd.passwd"
+	cat >"$conf" <<-EOF
+	ServerType standalone
+	ServerName "zcbench"
+	DefaultServer on
+	Port ${PORT[proftpd]}
+	DefaultAddress $HOST
+	SocketBindTight on
+	UseIPv6 off
+	User nobody
+	Group nogroup
+	MaxInstances 200
+	PassivePorts ${PASV_LO[proftpd]} ${PASV_HI[proftpd]}
+	UseReverseDNS off
+	AuthOrder mod_auth_file.c
+	AuthUserFile $RUN/proftpd.passwd
+	AuthGroupFile $RUN/proftpd.group
+	AuthPAM off
+	RequireValidShell off
+	UseFtpUsers off
+	DefaultRoot ~
+	Umask 022
+	AllowOverwrite on
+	DelayEngine off
+	ScoreboardFile $RUN/proftpd.scoreboard
+	PidFile $RUN/proftpd.pid
+	SystemLog $RUN/proftpd.syslog
+	TransferLog NONE
+	WtmpLog off
+	EOF
+	CMD=("$PEERROOT/usr/sbin/proftpd" -n -c "$conf")
+}
+
+# Pure-FTPd: everything on the command line; -l unix reads /etc/shadow.
+config_pureftpd() {
+	CMD=("$PEERROOT/usr/sbin/pure-ftpd"
+		-S "$HOST,${PORT[pureftpd]}" -4
+		-l unix -E -A -H
+		-p "${PASV_LO[pureftpd]}:${PASV_HI[pureftpd]}"
+		-c 200 -C 200 -U 022:022 -f none -Y 0
+		-g "$RUN/pure-ftpd.pid")
+}
