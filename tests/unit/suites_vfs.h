@@ -1,2 +1,2 @@
 /* Check suites owned by: vfs. */
-#define ZC_SUITES_VFS(X)
+#define ZC_SUITES_VFS(X) X(vfs_suite)
