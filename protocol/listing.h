@@ -76,8 +76,10 @@ int listing_format_time(time_t t, char *buf, size_t n);
 int listing_parse_time(const char *s, time_t *out);
 
 /*
- * Client side: parse one MLSD/MLST line (without CRLF; one leading space
- * tolerated). Facts are "name=value;" pairs, case-insensitive, unknown
+ * Client side: parse one MLSD/MLST line (without CRLF). One leading space
+ * (MLST's 250 body form) is skipped, so a line must hold a space after
+ * that: a fact-less MLSD line " name" is read as MLST form and rejected;
+ * "  name" parses. Facts are "name=value;" pairs, case-insensitive, unknown
  * ones ignored; they end at the first space and the name is everything
  * after that single space. Fields not present are 0; out->type is 'o'
  * when no type fact is present. out->name points to name (copied,

@@ -220,9 +220,11 @@ static int parse_list_date(int mon, struct tok d, struct tok t, time_t now,
 	if (d.n < 1 || d.n > 2 || digits(d.s, d.n, &tm.tm_mday) || tm.tm_mday < 1)
 		return -EINVAL;
 	if (t.n == 4 && digits(t.s, 4, &year) == 0) {
+		if (tm.tm_mday > days_in_month(year, mon + 1))
+			return -EINVAL;
 		tm.tm_year = year - 1900;
 		*out = timegm(&tm);
-		return tm.tm_mday <= days_in_month(year, mon + 1) ? 0 : -EINVAL;
+		return 0;
 	}
 	if (t.n != 5 || t.s[2] != ':' || digits(t.s, 2, &tm.tm_hour) ||
 	    digits(t.s + 3, 2, &tm.tm_min) || tm.tm_hour > 23 || tm.tm_min > 59)

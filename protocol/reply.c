@@ -132,8 +132,8 @@ static int first_line(struct reply_reader *r, const char *s, size_t n)
  * Many servers repeat "CODE-" on every line; that prefix is removed. */
 static int next_line(struct reply_reader *r, const char *s, size_t n)
 {
-	int same = code_of(s, n) == r->code && n > 3;
-	if (same && (s[3] == ' ' || s[3] == '-')) {
+	int same = code_of(s, n) == r->code;
+	if (same && n > 3 && (s[3] == ' ' || s[3] == '-')) {
 		r->done = s[3] == ' ';
 		s += 4;
 		n -= 4;
