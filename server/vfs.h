@@ -72,7 +72,8 @@ int vfs_lstat(const struct vfs *v, const char *arg, struct stat *st);
  * Open a regular file for reading (O_RDONLY, O_NONBLOCK while opening so
  * a FIFO cannot block the session, then cleared). Directories give
  * -EISDIR, other non-regular files -EPERM (without opening them when
- * possible). *st is filled from the open fd. Returns the fd or -errno.
+ * possible). *st (may be NULL) is filled from the open fd. Returns the fd
+ * or -errno.
  */
 int vfs_open_read(const struct vfs *v, const char *arg, struct stat *st);
 
