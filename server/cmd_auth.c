@@ -1,0 +1,125 @@
+/* cmd_auth.c - USER PASS ACCT REIN QUIT (RFC 959 4.1.1). */
+#include "config.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <string.h>
+
+#include "auth.h"
+#include "compat.h"
+#include "datachan.h"
+#include "log.h"
+#include "reply_codes.h"
+#include "session.h"
+
+static void logout(struct session *s)
+{
+	data_reset(s);
+	if (s->vfs_open)
+		vfs_close(&s->vfs);
+	s->vfs_open = 0;
+	s->login = LOGIN_NONE;
+	s->user[0] = '\0';
+	s->anonymous = 0;
+	s->rest = 0;
+	s->type_ascii = 0;
+	s->has_rnfr = 0;
+	s->epsv_all = 0;
+}
+
+static void cmd_user(struct session *s, const char *arg)
+{
+	if (s->login == LOGIN_DONE) {
+		reply(s, FTP_R_NOT_LOGGED_IN, "Can't change to another user (use REIN).");
+		return;
+	}
+	if (zc_strlcpy(s->user, arg, sizeof s->user) < 0) {
+		s->login = LOGIN_NONE;
+		reply(s, FTP_R_SYNTAX_ARG, "User name too long.");
+		return;
+	}
+	s->login = LOGIN_NEED_PASS;
+	/* The same reply for every name: nothing tells which users exist. */
+	if (auth_is_anonymous_name(arg))
+		reply(s, FTP_R_NEED_PASSWORD, "Anonymous login ok, send your e-mail address as password.");
+	else
+		reply(s, FTP_R_NEED_PASSWORD, "Please specify the password.");
+}
+
+static void login_failed(struct session *s)
+{
+	const struct zc_config *c = s->cfg;
+	s->login_failures++;
+	log_info("failed login for user \"%s\" (%d)", s->user, s->login_failures);
+	s->login = LOGIN_NONE;
+	s->user[0] = '\0';
+	/* Slow down password guessing; the delay is the same for every cause. */
+	if (c->login_fail_delay_ms > 0)
+		poll(NULL, 0, c->login_fail_delay_ms);
+	reply(s, FTP_R_NOT_LOGGED_IN, "Login incorrect.");
+	if (c->max_login_failures > 0 && s->login_failures >= c->max_login_failures) {
+		log_info("too many failed logins, closing");
+		s->quit = 1;
+	}
+}
+
+static int login_open_root(struct session *s, const struct auth_user *u)
+{
+	int rc = vfs_init(&s->vfs, u->root, u->writable, (mode_t)s->cfg->local_umask);
+	if (rc < 0) {
+		log_err("cannot open root %s for user \"%s\": %s", u->root, s->user, strerror(-rc));
+		return rc;
+	}
+	s->vfs.can_mkdir = u->can_mkdir;
+	s->vfs_open = 1;
+	return 0;
+}
+
+static void cmd_pass(struct session *s, const char *arg)
+{
+	if (s->login == LOGIN_DONE) {
+		reply(s, FTP_R_NOT_IMPL_SUPERFLUOUS, "Already logged in.");
+		return;
+	}
+	if (s->login != LOGIN_NEED_PASS) {
+		reply(s, FTP_R_BAD_SEQUENCE, "Login with USER first.");
+		return;
+	}
+	struct auth_user u;
+	int rc = auth_check(s->cfg, s->user, arg, &u);
+	if (rc < 0) {
+		login_failed(s);
+		return;
+	}
+	if (login_open_root(s, &u) < 0) {
+		s->login = LOGIN_NONE;
+		reply(s, FTP_R_NOT_LOGGED_IN, "Login failed: home directory unavailable.");
+		return;
+	}
+	s->login = LOGIN_DONE;
+	s->anonymous = u.anonymous;
+	s->login_failures = 0;
+	log_info("login ok, user \"%s\"%s", s->user, u.anonymous ? " (anonymous)" : "");
+	reply(s, FTP_R_LOGGED_IN, "Login successful.");
+}
+
+static void cmd_rein(struct session *s, const char *arg)
+{
+	logout(s);
+	reply(s, FTP_R_READY, "Ready for new user.");
+}
+
+static void cmd_quit(struct session *s, const char *arg)
+{
+	reply(s, FTP_R_GOODBYE, "Goodbye.");
+	s->quit = 1;
+}
+
+const struct command cmd_auth_table[] = {
+	{ "USER", CMD_ARG, cmd_user, "USER <sp> username" },
+	{ "PASS", 0, cmd_pass, "PASS <sp> password" },
+	{ "ACCT", 0, NULL, "ACCT <sp> account (not needed)" },
+	{ "REIN", CMD_NOARG, cmd_rein, "REIN" },
+	{ "QUIT", 0, cmd_quit, "QUIT" },
+	{ NULL, 0, NULL, NULL },
+};

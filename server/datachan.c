@@ -1,0 +1,79 @@
+/* datachan.c - opening data connections safely (see datachan.h). */
+#include "config.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <string.h>
+
+#include "address.h"
+#include "datachan.h"
+#include "log.h"
+#include "net.h"
+#include "session.h"
+#include "sys.h"
+
+void data_reset(struct session *s)
+{
+	sys_close(s->pasv_fd);
+	s->pasv_fd = -1;
+	s->port_set = 0;
+}
+
+int data_prepared(const struct session *s)
+{
+	return s->pasv_fd >= 0 || s->port_set;
+}
+
+/* Accept until the control peer's host connects or the deadline passes.
+ * Anyone else who races to the passive port (data connection theft,
+ * RFC 2577 section 5) is dropped and logged, and we keep waiting. */
+static int accept_from_peer(struct session *s)
+{
+	long long deadline = sys_now_ms() + (long long)s->cfg->accept_timeout * 1000;
+	for (;;) {
+		long long left = deadline - sys_now_ms();
+		if (left <= 0)
+			return -ETIMEDOUT;
+		struct sockaddr_storage peer;
+		socklen_t plen = sizeof peer;
+		int fd = net_accept_timeout(s->pasv_fd, (int)left, &peer, &plen);
+		if (fd < 0)
+			return fd;
+		if (addr_same_host((struct sockaddr *)&peer, (struct sockaddr *)&s->peer))
+			return fd;
+		char who[64];
+		if (addr_to_string((struct sockaddr *)&peer, who, sizeof who) < 0)
+			zc_strlcpy(who, "?", sizeof who);
+		log_warn("dropped data connection from foreign host %s", who);
+		sys_close(fd);
+	}
+}
+
+/* Active mode connects from the control connection's local address so the
+ * client sees the data connection come from the server it talks to. */
+static int connect_to_port(struct session *s)
+{
+	struct sockaddr_storage local = s->local;
+	if (local.ss_family == AF_INET)
+		((struct sockaddr_in *)&local)->sin_port = 0;
+	else if (local.ss_family == AF_INET6)
+		((struct sockaddr_in6 *)&local)->sin6_port = 0;
+	return net_connect_timeout((struct sockaddr *)&s->port_addr, s->port_len,
+				   (struct sockaddr *)&local, s->local_len,
+				   s->cfg->accept_timeout * 1000);
+}
+
+int data_open(struct session *s)
+{
+	int fd;
+	if (s->pasv_fd >= 0)
+		fd = accept_from_peer(s);
+	else if (s->port_set)
+		fd = connect_to_port(s);
+	else
+		fd = -ENOTCONN;
+	data_reset(s);
+	if (fd < 0)
+		log_info("data connection failed: %s", strerror(-fd));
+	return fd;
+}

@@ -1,0 +1,18 @@
+/*
+ * master.h - the listening process: binds the listeners, accepts, enforces
+ * max_clients / max_per_ip, forks one session per connection, reaps them,
+ * reloads the configuration on SIGHUP and stops on SIGTERM.
+ */
+#ifndef ZC_MASTER_H
+#define ZC_MASTER_H
+
+#include "conf/config.h"
+
+/* How to rebuild the configuration on SIGHUP: the file plus overrides. */
+typedef int (*master_load_fn)(struct zc_config *out, char *err, size_t errsz);
+
+/* Run until SIGTERM/SIGINT. cfg is owned by the master from now on.
+ * Returns the process exit status. */
+int master_run(struct zc_config *cfg, master_load_fn reload);
+
+#endif

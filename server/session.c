@@ -1,0 +1,296 @@
+/* session.c - the control connection: read, queue, dispatch, reply. */
+#include "config.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "address.h"
+#include "compat.h"
+#include "datachan.h"
+#include "listing.h"
+#include "log.h"
+#include "reply.h"
+#include "reply_codes.h"
+#include "session.h"
+#include "sys.h"
+
+/* Replies are written with a bound: a client that never reads its control
+ * connection must not pin the session forever. */
+#define REPLY_WRITE_TIMEOUT_MS 30000
+
+void reply_raw(struct session *s, const char *data, size_t len)
+{
+	if (s->ctl_fd < 0)
+		return;
+	int rc = sys_write_all_timeout(s->ctl_fd, data, len, REPLY_WRITE_TIMEOUT_MS);
+	if (rc < 0) {
+		log_info("control connection lost while replying: %s", strerror(-rc));
+		s->quit = 1;
+		s->ctl_eof = 1;
+	}
+}
+
+void reply_text(struct session *s, int code, const char *text)
+{
+	struct zbuf b;
+	zbuf_init(&b, 1 << 20);
+	if (reply_format(&b, code, text) == 0)
+		reply_raw(s, b.p, b.len);
+	else
+		log_err("reply %d too long, not sent", code);
+	zbuf_free(&b);
+}
+
+void reply(struct session *s, int code, const char *fmt, ...)
+{
+	struct zbuf b;
+	zbuf_init(&b, 1 << 20);
+	va_list ap;
+	va_start(ap, fmt);
+	zbuf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	reply_text(s, code, b.err ? "Reply too long" : zbuf_str(&b));
+	zbuf_free(&b);
+}
+
+void reply_errno(struct session *s, int err, const char *what)
+{
+	switch (err) {
+	case -ENOENT:
+		reply(s, FTP_R_FILE_UNAVAILABLE, "%s: No such file or directory.", what);
+		break;
+	case -EACCES:
+	case -EPERM:
+	case -EROFS:
+		reply(s, FTP_R_FILE_UNAVAILABLE, "%s: Permission denied.", what);
+		break;
+	case -EEXIST:
+		reply(s, FTP_R_FILE_UNAVAILABLE, "%s: File exists.", what);
+		break;
+	case -ENOTDIR:
+		reply(s, FTP_R_FILE_UNAVAILABLE, "%s: Not a directory.", what);
+		break;
+	case -EISDIR:
+		reply(s, FTP_R_FILE_UNAVAILABLE, "%s: Is a directory.", what);
+		break;
+	case -ENOTEMPTY:
+		reply(s, FTP_R_FILE_UNAVAILABLE, "%s: Directory not empty.", what);
+		break;
+	case -ENAMETOOLONG:
+	case -EINVAL:
+		reply(s, FTP_R_BAD_FILENAME, "%s: File name not allowed.", what);
+		break;
+	case -ENOSPC:
+	case -EDQUOT:
+		reply(s, FTP_R_EXCEEDED_STORAGE, "%s: No space left.", what);
+		break;
+	default:
+		reply(s, FTP_R_FILE_UNAVAILABLE, "%s: %s.", what, strerror(-err));
+		break;
+	}
+}
+
+/* ---- input: bytes -> reader -> queue ---- */
+
+static struct queued_line *queue_tail(struct session *s)
+{
+	return &s->queue[(s->q_head + s->q_count) % SESSION_QUEUE_MAX];
+}
+
+/* Feed bytes through the line reader into the queue. Returns 0, or -1 when
+ * the client must be disconnected (abuse or a full queue). ABOR lines are
+ * not queued while a transfer runs (in_xfer): they set abor_seen. */
+static int ingest(struct session *s, const char *data, size_t n, int in_xfer)
+{
+	while (n > 0) {
+		size_t used = 0;
+		enum cmd_status st = cmd_reader_feed(&s->rd, data, n, &used);
+		data += used;
+		n -= used;
+		if (st == CMD_MORE)
+			continue;
+		if (st == CMD_ABUSE)
+			return -1;
+		if (in_xfer && st == CMD_LINE && strncasecmp(s->rd.line, "ABOR", 4) == 0
+		    && s->rd.len == 4) {
+			s->abor_seen = 1;
+			continue;
+		}
+		if (s->q_count == SESSION_QUEUE_MAX)
+			return -1;
+		struct queued_line *q = queue_tail(s);
+		q->kind = st == CMD_TOOLONG ? LINE_TOO_LONG
+			: s->rd.has_nul ? LINE_HAS_NUL : LINE_OK;
+		q->len = st == CMD_TOOLONG ? 0 : s->rd.len;
+		memcpy(q->text, s->rd.line, q->len);
+		q->text[q->len] = '\0';
+		s->q_count++;
+	}
+	return 0;
+}
+
+/* Read once from the control socket. Returns 0, or -1 on EOF/error/abuse. */
+static int read_ctl(struct session *s, int in_xfer)
+{
+	char buf[4096];
+	ssize_t r = sys_read(s->ctl_fd, buf, sizeof buf);
+	if (r <= 0) {
+		s->ctl_eof = 1;
+		return -1;
+	}
+	if (ingest(s, buf, (size_t)r, in_xfer) < 0) {
+		log_warn("control input abuse (over-long input or too many queued commands); closing");
+		reply(s, FTP_R_UNAVAILABLE, "Too much input; closing control connection.");
+		s->ctl_eof = 1;
+		return -1;
+	}
+	return 0;
+}
+
+int session_poll_ctl(void *arg)
+{
+	struct session *s = arg;
+	if (read_ctl(s, 1) < 0)
+		return 1;
+	return s->abor_seen;
+}
+
+/* Wait for the next command line, enforcing idle and login timeouts.
+ * Returns 0 with a line at the queue head, or -1 to end the session. */
+static int wait_line(struct session *s)
+{
+	while (s->q_count == 0) {
+		const struct zc_config *c = s->cfg;
+		long long now = sys_now_ms();
+		long long deadline = s->last_cmd_ms + (long long)c->idle_timeout * 1000;
+		if (s->login != LOGIN_DONE) {
+			long long ld = s->started_ms + (long long)c->login_timeout * 1000;
+			deadline = ld < deadline ? ld : deadline;
+		}
+		if (now >= deadline) {
+			reply(s, FTP_R_UNAVAILABLE, "Timeout: closing control connection.");
+			log_info("timeout, closing");
+			return -1;
+		}
+		int rc = sys_poll1(s->ctl_fd, POLLIN, (int)(deadline - now));
+		if (rc < 0)
+			return -1;
+		if (rc > 0 && read_ctl(s, 0) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* ---- dispatch ---- */
+
+static int arg_rules_ok(struct session *s, const struct command *c, const char *arg, size_t arglen)
+{
+	if ((c->flags & CMD_LOGIN) && s->login != LOGIN_DONE) {
+		reply(s, FTP_R_NOT_LOGGED_IN, "Please login with USER and PASS.");
+		return 0;
+	}
+	if ((c->flags & CMD_ARG) && arglen == 0) {
+		reply(s, FTP_R_SYNTAX_ARG, "%s needs an argument.", c->verb);
+		return 0;
+	}
+	if ((c->flags & CMD_NOARG) && arglen > 0) {
+		reply(s, FTP_R_SYNTAX_ARG, "%s takes no argument.", c->verb);
+		return 0;
+	}
+	/* Paths are UTF-8 (RFC 2640, advertised in FEAT); anything else could
+	 * not be shown back to the client consistently. */
+	if ((c->flags & CMD_PATH) && !utf8_valid(arg, arglen)) {
+		reply(s, FTP_R_SYNTAX_ARG, "Path is not valid UTF-8.");
+		return 0;
+	}
+	return 1;
+}
+
+static void dispatch(struct session *s, struct queued_line *q)
+{
+	struct cmd_parts p;
+	if (q->kind == LINE_TOO_LONG) {
+		reply(s, FTP_R_SYNTAX, "Command line too long.");
+		return;
+	}
+	if (q->kind == LINE_HAS_NUL) {
+		reply(s, FTP_R_SYNTAX_ARG, "NUL byte in command line.");
+		return;
+	}
+	if (cmd_split(q->text, q->len, &p) < 0) {
+		reply(s, FTP_R_SYNTAX, "Syntax error, command unrecognized.");
+		return;
+	}
+	const struct command *c = command_find(p.verb);
+	if (!c) {
+		reply(s, FTP_R_SYNTAX, "%s: command not understood.", p.verb);
+		return;
+	}
+	/* RFC 959 4.1.3: RNTO must immediately follow RNFR. */
+	int keep_rnfr = strcmp(c->verb, "RNTO") == 0;
+	if (arg_rules_ok(s, c, p.arg, p.arglen)) {
+		if (c->run)
+			c->run(s, p.arg);
+		else
+			reply(s, FTP_R_NOT_IMPL, "%s not implemented.", c->verb);
+	}
+	if (!keep_rnfr)
+		s->has_rnfr = 0;
+}
+
+static void session_init(struct session *s, int ctl_fd, const struct zc_config *cfg)
+{
+	memset(s, 0, sizeof *s);
+	s->cfg = cfg;
+	s->ctl_fd = ctl_fd;
+	s->pasv_fd = -1;
+	s->vfs.rootfd = -1;
+	s->hash_algo = HASH_SHA256;
+	s->hash_end = UINT64_MAX;
+	s->mlst_facts = MLSX_ALL;
+	s->utf8 = 1;
+	s->started_ms = s->last_cmd_ms = sys_now_ms();
+	cmd_reader_init(&s->rd);
+	s->peer_len = sizeof s->peer;
+	s->local_len = sizeof s->local;
+	if (getpeername(ctl_fd, (struct sockaddr *)&s->peer, &s->peer_len) < 0)
+		log_warn_errno("getpeername");
+	if (getsockname(ctl_fd, (struct sockaddr *)&s->local, &s->local_len) < 0)
+		log_warn_errno("getsockname");
+	if (addr_to_string((struct sockaddr *)&s->peer, s->peer_str, sizeof s->peer_str) < 0)
+		zc_strlcpy(s->peer_str, "?", sizeof s->peer_str);
+}
+
+void session_run(int ctl_fd, const struct zc_config *cfg)
+{
+	static struct session sess;	/* one per process; ~70 KiB, kept off the stack */
+	struct session *s = &sess;
+	session_init(s, ctl_fd, cfg);
+	char ctx[96];
+	snprintf(ctx, sizeof ctx, "session %.63s", s->peer_str);
+	log_set_context(ctx);
+	log_info("connected");
+	reply(s, FTP_R_READY, "%s", cfg->banner ? cfg->banner : "zcftpd ready");
+	while (!s->quit && wait_line(s) == 0) {
+		struct queued_line *q = &s->queue[s->q_head];
+		dispatch(s, q);
+		/* The line may have carried a password: don't keep it around. */
+		explicit_bzero(q->text, q->len);
+		explicit_bzero(s->rd.line, sizeof s->rd.line);
+		s->q_head = (s->q_head + 1) % SESSION_QUEUE_MAX;
+		s->q_count--;
+		s->last_cmd_ms = sys_now_ms();
+	}
+	data_reset(s);
+	if (s->vfs_open)
+		vfs_close(&s->vfs);
+	log_info("disconnected%s%s", s->login == LOGIN_DONE ? ", user " : "",
+		 s->login == LOGIN_DONE ? s->user : "");
+	sys_close(s->ctl_fd);
+	s->ctl_fd = -1;
+}

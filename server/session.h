@@ -1,0 +1,131 @@
+/*
+ * session.h - one control connection: its state, the command loop, and
+ * the reply helpers every command handler uses.
+ *
+ * A session lives in its own process (forked by the master), so its state
+ * is one struct owned by that process and never shared.
+ */
+#ifndef ZC_SESSION_H
+#define ZC_SESSION_H
+
+#include <stdint.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "buf.h"
+#include "command.h"
+#include "conf/config.h"
+#include "hash.h"
+#include "vfs.h"
+
+/* Lines read ahead of the command being executed: pipelined commands and
+ * commands that arrive during a transfer wait here, in order. */
+#define SESSION_QUEUE_MAX 16
+#define SESSION_USER_MAX 64
+
+enum line_kind { LINE_OK, LINE_HAS_NUL, LINE_TOO_LONG };
+
+struct queued_line {
+	enum line_kind kind;
+	size_t len;
+	char text[FTP_LINE_MAX + 1];
+};
+
+enum login_state { LOGIN_NONE, LOGIN_NEED_PASS, LOGIN_DONE };
+
+struct session {
+	const struct zc_config *cfg;
+	int ctl_fd;
+	struct sockaddr_storage peer, local;
+	socklen_t peer_len, local_len;
+	char peer_str[64];
+	long long started_ms, last_cmd_ms;
+
+	/* control input */
+	struct cmd_reader rd;
+	struct queued_line queue[SESSION_QUEUE_MAX];
+	unsigned q_head, q_count;
+	int ctl_eof;		/* client closed the control connection */
+	int quit;		/* leave the command loop after this reply */
+
+	/* login */
+	enum login_state login;
+	char user[SESSION_USER_MAX];
+	int anonymous;		/* 1 anonymous, 0 virtual/local user */
+	int login_failures;
+	struct vfs vfs;
+	int vfs_open;
+
+	/* transfer parameters */
+	int type_ascii;
+	uint64_t rest;
+	int utf8;
+	enum hash_algo hash_algo;
+	unsigned mlst_facts;	/* OPTS MLST selection (listing.h MLSX_*) */
+	uint64_t hash_start, hash_end;	/* RANG; hash_end UINT64_MAX = to EOF */
+	char rnfr[VFS_PATH_MAX];
+	int has_rnfr;
+
+	/* data channel: at most one of pasv_fd >= 0 and port_set */
+	int pasv_fd;
+	int port_set;
+	struct sockaddr_storage port_addr;
+	socklen_t port_len;
+	int epsv_all;
+
+	/* set by the control poll during a transfer */
+	int abor_seen;
+};
+
+/* Run one session on an accepted control socket; returns when it ends.
+ * The caller exits the process afterwards. */
+void session_run(int ctl_fd, const struct zc_config *cfg);
+
+/* Send a reply. fmt may produce several lines separated by '\n': the
+ * reply is then sent as a RFC 959 multi-line reply. Write errors mark the
+ * session for closing (s->quit). */
+void reply(struct session *s, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Send an already formatted reply text (single or multi-line). */
+void reply_text(struct session *s, int code, const char *text);
+/* Send raw, already CRLF-terminated bytes (multi-line bodies built by hand). */
+void reply_raw(struct session *s, const char *data, size_t len);
+/* Map a negative errno from vfs to the usual 550/553 reply with a reason. */
+void reply_errno(struct session *s, int err, const char *what);
+
+/* Called from the transfer engine when the control fd is readable:
+ * queues pipelined lines, returns 1 if the transfer must stop (ABOR or EOF). */
+int session_poll_ctl(void *arg);
+
+/* ---- the command table (one per cmd_*.c file) ---- */
+enum cmd_flag {
+	CMD_LOGIN = 1 << 0,	/* only after login (else 530) */
+	CMD_ARG = 1 << 1,	/* argument required (else 501) */
+	CMD_NOARG = 1 << 2,	/* no argument allowed (else 501) */
+	CMD_PATH = 1 << 3,	/* argument is a path: must be valid UTF-8 in UTF-8 mode */
+};
+
+struct command {
+	const char *verb;
+	unsigned flags;
+	void (*run)(struct session *s, const char *arg);
+	const char *help;	/* "RETR <sp> path", shown by HELP */
+};
+
+extern const struct command cmd_auth_table[];
+extern const struct command cmd_info_table[];
+extern const struct command cmd_data_table[];
+extern const struct command cmd_xfer_table[];
+extern const struct command cmd_fs_table[];
+extern const struct command cmd_list_table[];
+extern const struct command cmd_hash_table[];
+
+/* STAT <path>: the LIST lines of path as a 213 reply (cmd_list.c). */
+void list_stat_path(struct session *s, const char *arg);
+
+/* Find a verb in all tables (verb already upper case). NULL if unknown. */
+const struct command *command_find(const char *verb);
+/* Iterate over all commands: returns the i-th one or NULL past the end. */
+const struct command *command_at(unsigned i);
+
+#endif

@@ -1,0 +1,128 @@
+/* xfer_run.c - run one transfer and report it (see xfer_run.h). */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+
+#include "datachan.h"
+#include "log.h"
+#include "reply_codes.h"
+#include "session.h"
+#include "sys.h"
+#include "transfer.h"
+#include "xfer_run.h"
+
+int xfer_check_prepared(struct session *s)
+{
+	if (data_prepared(s))
+		return 1;
+	reply(s, FTP_R_CANT_OPEN_DATA, "Use PORT, EPRT, PASV or EPSV first.");
+	return 0;
+}
+
+void xfer_session_opts(struct session *s, struct xfer_opts *o)
+{
+	xfer_opts_init(o);
+	o->ctl_fd = s->ctl_fd;
+	o->on_ctl = session_poll_ctl;
+	o->ctl_arg = s;
+	o->timeout_ms = s->cfg->data_timeout * 1000;
+	o->ascii = s->type_ascii;
+	o->pipe_size = s->cfg->pipe_size;
+}
+
+static void reply_opening(struct session *s, const struct xfer_job *job)
+{
+	const char *mode = s->type_ascii ? "ASCII" : "BINARY";
+	if (job->unique)
+		reply(s, FTP_R_FILE_STATUS_OK, "FILE: %s", job->arg);
+	else if (job->direction == 'o')
+		reply(s, FTP_R_FILE_STATUS_OK, "Opening %s mode data connection for %s (%llu bytes).",
+		      mode, job->arg, (unsigned long long)job->size);
+	else
+		reply(s, FTP_R_FILE_STATUS_OK, "Opening %s mode data connection for %s.", mode, job->arg);
+}
+
+/* The final reply for a finished or failed transfer (RFC 959 4.1.3 for the
+ * ABOR sequence: 426 for the transfer, then 226 for ABOR itself). */
+void xfer_reply_result(struct session *s, const struct xfer_result *r)
+{
+	if (r->err == 0) {
+		reply(s, FTP_R_XFER_DONE, "Transfer complete.");
+	} else if (r->err == -ECANCELED && s->abor_seen) {
+		reply(s, FTP_R_XFER_ABORTED, "Transfer aborted.");
+		reply(s, FTP_R_XFER_DONE, "ABOR successful.");
+	} else if (r->err == -ECANCELED) {
+		s->quit = 1;	/* the control connection went away */
+	} else if (r->err == -ENOSPC) {
+		reply(s, FTP_R_NO_SPACE, "Transfer failed: no space left on device.");
+	} else if (r->err == -EDQUOT || r->err == -EFBIG) {
+		reply(s, FTP_R_EXCEEDED_STORAGE, "Transfer failed: %s.", strerror(-r->err));
+	} else if (r->file_error) {
+		reply(s, FTP_R_LOCAL_ERROR, "Transfer failed: %s.", strerror(-r->err));
+	} else if (r->err == -ETIMEDOUT) {
+		reply(s, FTP_R_XFER_ABORTED, "Data connection timed out; transfer aborted.");
+	} else {
+		reply(s, FTP_R_XFER_ABORTED, "Data connection closed; transfer aborted.");
+	}
+	s->abor_seen = 0;
+}
+
+static void log_transfer(struct session *s, const struct xfer_job *job,
+			 const struct xfer_result *r, time_t start, long long ms)
+{
+	char vpath[VFS_PATH_MAX];
+	if (vfs_abspath(&s->vfs, job->arg, vpath, sizeof vpath) < 0)
+		zc_strlcpy(vpath, job->arg, sizeof vpath);
+	struct xferlog_rec rec = {
+		.start = start, .seconds = (double)ms / 1000.0, .remote_host = s->peer_str,
+		.bytes = r->bytes, .path = vpath, .ascii = s->type_ascii,
+		.direction = job->direction, .access = s->anonymous ? 'a' : 'g',
+		.user = s->user, .complete = r->err == 0,
+		.io_path = xfer_path_name(r->path),
+	};
+	xferlog_write(&rec);
+}
+
+/* Atomic uploads: the temp file becomes the target only if all went well. */
+static void finish_temp(struct session *s, struct xfer_job *job, struct xfer_result *r)
+{
+	if (!job->tmp[0])
+		return;
+	int rc = r->err == 0 ? vfs_commit_temp(&s->vfs, job->tmp, job->arg) : -1;
+	if (rc < 0)
+		vfs_abort_temp(&s->vfs, job->tmp);
+	if (r->err == 0 && rc < 0) {
+		r->err = rc;
+		r->file_error = 1;
+		log_err("cannot move upload into place: %s", strerror(-rc));
+	}
+}
+
+void xfer_run(struct session *s, struct xfer_job *job)
+{
+	struct xfer_opts o;
+	struct xfer_result r = { 0 };
+	time_t start = time(NULL);
+	long long t0 = sys_now_ms();
+	reply_opening(s, job);
+	int dfd = data_open(s);
+	if (dfd < 0) {
+		r.err = dfd;
+		if (job->tmp[0])
+			vfs_abort_temp(&s->vfs, job->tmp);
+		reply(s, FTP_R_CANT_OPEN_DATA, "Can't open data connection.");
+		return;
+	}
+	xfer_session_opts(s, &o);
+	s->abor_seen = 0;
+	if (job->direction == 'o')
+		xfer_send_file(job->file_fd, job->offset, dfd, &o, &r);
+	else
+		xfer_recv_file(dfd, job->file_fd, &o, &r);
+	sys_close(dfd);
+	finish_temp(s, job, &r);
+	xfer_reply_result(s, &r);
+	log_transfer(s, job, &r, start, sys_now_ms() - t0);
+}
