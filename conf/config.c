@@ -132,7 +132,7 @@ int zc_config_check(const struct zc_config *c, const int *lines,
 			       "must be set too: give both min_port and max_port, or neither");
 	if (c->pasv_min_port > c->pasv_max_port)
 		return zc_errf(err, errsz, c->source, lmin > lmax ? lmin : lmax,
-			       lmin > lmax ? min : max,
+			       lmax > lmin ? max : min,
 			       "min_port %d is greater than max_port %d",
 			       c->pasv_min_port, c->pasv_max_port);
 	if (c->n_listen < 1)

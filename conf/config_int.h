@@ -84,8 +84,9 @@ int zc_verrf(char *err, size_t errsz, const char *source, int line,
 
 /* Pre-scan of the raw text for what libconfuse accepts silently or reports
  * without a useful line: unterminated strings and comments, unbalanced
- * braces. Returns 0 or -EINVAL with the message in err. */
-int zc_config_scan(const char *text, size_t len, const char *source,
+ * braces. Blanks comments out in place (newlines kept) so libconfuse's line
+ * numbers stay right. Returns 0 or -EINVAL with the message in err. */
+int zc_config_scan(char *text, size_t len, const char *source,
 		   char *err, size_t errsz);
 
 /* Parse text (NUL-terminated) with libconfuse into c (which holds defaults).

@@ -5,6 +5,11 @@
  * "premature end of file" on the last line. This pass follows the same
  * lexical rules (# and // comments, C comments, "..." and '...' strings with
  * backslash escapes) and points at the line where the thing was opened.
+ *
+ * It also blanks every comment out (newlines kept) before libconfuse sees
+ * the text: libconfuse 3.3 counts a # or // comment as three lines and a
+ * C comment as one line too many, so its error lines drift after the first
+ * comment - and the shipped sample is mostly comments.
  */
 #include <config.h>	/* autoconf's; <> because "config.h" would find conf/config.h */
 
@@ -19,7 +24,7 @@
 #define SCAN_NAME 64
 
 struct scan {
-	const char *p, *end;
+	char *p, *end;
 	int line;
 	char word[SCAN_NAME];	/* last bare word: an option or section name */
 	char option[SCAN_NAME];	/* word before the last '=' */
@@ -54,30 +59,35 @@ static int skip_string(struct scan *s)
 	char quote = *s->p++;
 	int start = s->line;
 
-	for (; s->p < s->end; s->p++) {
-		if (*s->p == '\n')
-			s->line++;
-		else if (*s->p == '\\' && s->p + 1 < s->end && s->p[1] != '\n')
-			s->p++;
-		else if (*s->p == quote) {
+	/* No value may contain a newline, so a raw one means a missing quote:
+	 * stopping here names the right line (a "\" line end continues). */
+	for (; s->p < s->end && *s->p != '\n'; s->p++) {
+		if (*s->p == '\\' && s->p + 1 < s->end) {
+			if (*++s->p == '\n')
+				s->line++;
+		} else if (*s->p == quote) {
 			s->p++;
 			return 0;
 		}
 	}
 	return scan_fail(s, start, s->option[0] ? s->option : NULL,
-			 "unterminated string: the %c opened on this line is never closed", quote);
+			 "unterminated string: the %c opened on this line is not closed", quote);
 }
 
 static int skip_block_comment(struct scan *s)
 {
 	int start = s->line;
 
+	s->p[0] = s->p[1] = ' ';	/* the opening slash-star */
 	for (s->p += 2; s->p + 1 < s->end; s->p++) {
-		if (*s->p == '\n')
+		if (*s->p == '\n') {
 			s->line++;
-		else if (s->p[0] == '*' && s->p[1] == '/') {
-			s->p += 2;
+		} else if (s->p[0] == '*' && s->p[1] == '/') {
+			*s->p++ = ' ';
+			*s->p++ = ' ';
 			return 0;
+		} else {
+			*s->p = ' ';
 		}
 	}
 	s->p = s->end;
@@ -87,7 +97,7 @@ static int skip_block_comment(struct scan *s)
 static void skip_line_comment(struct scan *s)
 {
 	while (s->p < s->end && *s->p != '\n')
-		s->p++;
+		*s->p++ = ' ';
 }
 
 static int open_brace(struct scan *s)
@@ -162,7 +172,7 @@ static int scan_step(struct scan *s)
 	return 0;
 }
 
-int zc_config_scan(const char *text, size_t len, const char *source,
+int zc_config_scan(char *text, size_t len, const char *source,
 		   char *err, size_t errsz)
 {
 	struct scan s = { .p = text, .end = text + len, .line = 1,
