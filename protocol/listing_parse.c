@@ -241,40 +241,50 @@ static int parse_list_date(int mon, struct tok d, struct tok t, time_t now,
 	return 0;
 }
 
+/*
+ * Scan "mode links owner [group] size month": the month is the first month
+ * name from the fourth field on that follows a number (the size). Fills
+ * mode, nlink and size; returns the month (0..11) or -EINVAL.
+ */
+static int list_fields(const char *line, size_t len, size_t *pos,
+		       struct listing_entry *out)
+{
+	struct tok t[8];
+	uint64_t links;
+	int mon = -1;
+	for (int i = 0; i < 8 && mon < 0; i++) {
+		t[i] = next_tok(line, len, pos);
+		if (t[i].n == 0)
+			return -EINVAL;
+		if (i >= 3 && tok_month(t[i]) >= 0 &&
+		    parse_u64n(t[i - 1].s, t[i - 1].n, &out->size) == 0)
+			mon = tok_month(t[i]);
+	}
+	if (mon < 0 || parse_mode(t[0], out) || parse_u64n(t[1].s, t[1].n, &links))
+		return -EINVAL;
+	out->nlink = links > 0xffffffffu ? 0xffffffffu : (unsigned)links;
+	return mon;
+}
+
 int listing_parse_list(const char *line, size_t len, struct listing_entry *out,
 		       char *name, size_t namesz, time_t now)
 {
-	struct tok t[8];
 	size_t pos = 0;
-	int m = -1, mon = -1;
 	memset(out, 0, sizeof *out);
 	if (len >= 6 && strncasecmp(line, "total ", 6) == 0)
 		return -ENOENT;
-	/* mode links owner [group] size month day time|year name */
-	for (int i = 0; i < 8 && m < 0; i++) {
-		t[i] = next_tok(line, len, &pos);
-		if (t[i].n == 0)
-			return -EINVAL;
-		if (i >= 3 && (mon = tok_month(t[i])) >= 0 &&
-		    parse_u64n(t[i - 1].s, t[i - 1].n, &out->size) == 0)
-			m = i;
-	}
-	uint64_t links;
-	if (m < 0 || parse_mode(t[0], out) || parse_u64n(t[1].s, t[1].n, &links))
-		return -EINVAL;
-	out->nlink = links > 0xffffffffu ? 0xffffffffu : (unsigned)links;
+	int mon = list_fields(line, len, &pos, out);
+	if (mon < 0)
+		return mon;
 	struct tok day = next_tok(line, len, &pos);
-	struct tok tm = next_tok(line, len, &pos);
-	if (parse_list_date(mon, day, tm, now, &out->mtime) || pos >= len)
+	struct tok hm = next_tok(line, len, &pos);
+	if (parse_list_date(mon, day, hm, now, &out->mtime) || pos >= len)
 		return -EINVAL;
 	const char *nm = line + pos + 1;	/* one space, then the name */
 	size_t nn = len - pos - 1;
-	if (out->type == 'l') {
-		for (size_t i = 0; i + 4 <= nn; i++)
-			if (memcmp(nm + i, " -> ", 4) == 0) {
-				nn = i;
-				break;
-			}
+	for (size_t i = 0; out->type == 'l' && i + 4 <= nn; i++) {
+		if (memcmp(nm + i, " -> ", 4) == 0)
+			nn = i;		/* symlink: drop " -> target" */
 	}
 	return copy_name(nm, nn, name, namesz, out);
 }
