@@ -92,8 +92,6 @@ static int drain_copy(struct xfer_ctx *c, int pfd, int file_fd, size_t left)
 /* Pipe -> file; on EINVAL switch the whole transfer to the copy path. */
 static int drain(struct xfer_ctx *c, int pfd, int file_fd, size_t n)
 {
-	if (c->r->path == XFER_PATH_COPY)
-		return drain_copy(c, pfd, file_fd, n);
 	uint64_t before = c->r->bytes;
 	int rc = drain_splice(c, pfd, file_fd, n);
 	/* EINVAL: this file (O_APPEND on Linux 6.x, some filesystems) cannot
@@ -149,6 +147,11 @@ static int recv_splice(struct xfer_ctx *c, int file_fd)
 			rc = xfer_moved(c, (size_t)n);
 		if (rc < 0)
 			break;
+		/* Fell back: the pipe is empty and now only an extra hop. */
+		if (c->r->path == XFER_PATH_COPY) {
+			rc = xfer_recv_copy(c, file_fd);
+			break;
+		}
 	}
 	sys_close(p[0]);
 	sys_close(p[1]);
