@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "address.h"
@@ -256,6 +257,12 @@ static void session_init(struct session *s, int ctl_fd, const struct zc_config *
 	s->utf8 = 1;
 	s->started_ms = s->last_cmd_ms = sys_now_ms();
 	cmd_reader_init(&s->rd);
+	/* Clients send ABOR as urgent data (RFC 959 4.1.3; ftplib sends the
+	 * whole "ABOR\r\n" with MSG_OOB): keep the urgent byte in the stream,
+	 * or the line would lose its final LF and never complete. */
+	int one = 1;
+	if (setsockopt(ctl_fd, SOL_SOCKET, SO_OOBINLINE, &one, sizeof one) < 0)
+		log_warn_errno("SO_OOBINLINE");
 	s->peer_len = sizeof s->peer;
 	s->local_len = sizeof s->local;
 	if (getpeername(ctl_fd, (struct sockaddr *)&s->peer, &s->peer_len) < 0)
@@ -270,6 +277,9 @@ void session_run(int ctl_fd, const struct zc_config *cfg)
 {
 	static struct session sess;	/* one per process; ~70 KiB, kept off the stack */
 	struct session *s = &sess;
+	/* vfs applies the configured umask itself; the process one would be
+	 * applied on top by the kernel. */
+	umask(0);
 	session_init(s, ctl_fd, cfg);
 	char ctx[96];
 	snprintf(ctx, sizeof ctx, "session %.63s", s->peer_str);
