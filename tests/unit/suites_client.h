@@ -1,0 +1,2 @@
+/* Check suites owned by: client. */
+#define ZC_SUITES_CLIENT(X)

@@ -1,0 +1,2 @@
+/* Check suites owned by: tls. */
+#define ZC_SUITES_TLS(X)
