@@ -7,6 +7,7 @@
 # zc_need PROG      exit 77 (SKIP) when an optional client is missing
 # zc_check DESC CMD...  run CMD, count a failure (with DESC) if it fails
 # zc_same FILE1 FILE2   byte-identical check (sha256)
+# zc_fails CMD...       succeeds when CMD fails
 # zc_finish         print the summary and exit 0/1
 
 : "${srcdir:=$(dirname "$0")/../..}"
@@ -48,6 +49,10 @@ zc_check() {
 		zc_failed=$((zc_failed + 1))
 		echo "FAIL: $zc_desc (command: $*)"
 	fi
+}
+
+zc_fails() {	# zc_fails CMD...: true when CMD fails (CMD may be a function)
+	! "$@"
 }
 
 zc_same() {
