@@ -26,6 +26,9 @@ struct zc_default_str {
 static const struct zc_default_str zc_default_strs[] = {
 	{ offsetof(struct zc_config, banner), "zcftpd ready" },
 	{ offsetof(struct zc_config, anon_user), "ftp" },
+	{ offsetof(struct zc_config, privsep_user), "zcftpd" },
+	{ offsetof(struct zc_config, users_deny), "root" },
+	{ offsetof(struct zc_config, virtual_account), "ftp" },
 	{ offsetof(struct zc_config, syslog_facility), "ftp" },
 	{ offsetof(struct zc_config, listen_addrs[0]), "0.0.0.0" },
 	{ offsetof(struct zc_config, listen_addrs[1]), "::" },
@@ -51,6 +54,10 @@ static void set_default_ints(struct zc_config *c)
 	c->pipe_size = 1048576;
 	c->syslog = ZC_AUTO;
 	c->log_level = 2;
+	c->privsep = 1;
+	c->local_enable = 1;
+	c->check_shell = 1;
+	c->max_login_pending = 32;
 }
 
 int zc_config_defaults(struct zc_config *c)
@@ -253,5 +260,7 @@ int zc_config_finalize(struct zc_config *c, int euid, char *err, size_t errsz)
 	rc = resolve_anon_root(c, euid, err, errsz);
 	if (rc < 0)
 		return rc;
+	if (!c->run_dir && euid == 0 && !(c->run_dir = strdup(ZC_ROOT_RUN_DIR)))
+		return -ENOMEM;
 	return zc_config_check(c, NULL, err, errsz);
 }

@@ -29,6 +29,7 @@
 #define ZC_MAX_LISTEN 16
 /* Value of a boolean field that zc_config_finalize() has yet to resolve. */
 #define ZC_AUTO (-1)
+#define ZC_ROOT_RUN_DIR "/run/zcftpd"
 /* A config file larger than this is refused (it is a typo, not a config). */
 #define ZC_CONFIG_MAX_BYTES (1024 * 1024)
 
@@ -71,6 +72,24 @@ struct zc_config {
 	int syslog;                  /* bool; ZC_AUTO = 0 when foreground else 1 (finalize) */
 	char *syslog_facility;       /* default "ftp"; see zc_config_syslog_facility() */
 	int log_level;               /* 0 error .. 3 debug, default 2 (info) */
+	/* privilege separation (used when started as root) */
+	int privsep;                 /* default 1 */
+	char *privsep_user;          /* unprivileged account of the pre-login process, default "zcftpd" */
+	char *run_dir;               /* runtime directory (empty jail, session slots); NULL = auto:
+	                                "/run/zcftpd" as root, else none */
+	/* system (local) users, root only */
+	int local_enable;            /* default 1 */
+	int check_shell;             /* refuse users whose shell is not in /etc/shells, default 1 */
+	char *users_allow;           /* comma-separated names; NULL = everybody not denied */
+	char *users_deny;            /* comma-separated names, default "root" */
+	char *local_root;            /* root for local users; NULL = their home directory */
+	char *virtual_account;       /* system account virtual users run as, default "ftp" */
+	char *user_options;          /* per-user options file, NULL = none */
+	int max_sessions_per_user;   /* 0 = unlimited */
+	int max_login_pending;       /* connections not yet logged in, default 32 */
+	/* files */
+	char *files_deny;            /* comma-separated fnmatch patterns refused for any access */
+	char *files_hide;            /* comma-separated patterns left out of listings */
 	char *source;                /* file the config came from, or NULL for built-in defaults */
 };
 

@@ -14,7 +14,7 @@
 
 const char *const zc_sections[] = {
 	"listen", "server", "anonymous", "users", "passive", "active",
-	"limits", "transfer", "log", NULL
+	"limits", "transfer", "files", "log", NULL
 	/* "tls" comes with the TLS work. */
 };
 
@@ -24,6 +24,9 @@ const struct zc_opt zc_opts[] = {
 	{ "server", "foreground", ZC_T_BOOL, ZC_F_AUTO, OFF(foreground), 0, 1 },
 	{ "server", "pidfile", ZC_T_STR, ZC_F_NONE | ZC_F_ABSPATH, OFF(pidfile), 0, ZC_STR_MAX },
 	{ "server", "banner", ZC_T_STR, ZC_F_TEXT, OFF(banner), 0, 256 },
+	{ "server", "privsep", ZC_T_BOOL, 0, OFF(privsep), 0, 1 },
+	{ "server", "privsep_user", ZC_T_STR, ZC_F_TEXT, OFF(privsep_user), 0, 32 },
+	{ "server", "run_dir", ZC_T_STR, ZC_F_AUTO | ZC_F_NONE | ZC_F_ABSPATH, OFF(run_dir), 0, 256 },
 	{ "anonymous", "enable", ZC_T_BOOL, 0, OFF(anon_enable), 0, 1 },
 	{ "anonymous", "root", ZC_T_STR, ZC_F_AUTO | ZC_F_NONE | ZC_F_ABSPATH, OFF(anon_root), 0, ZC_STR_MAX },
 	{ "anonymous", "upload", ZC_T_BOOL, 0, OFF(anon_upload), 0, 1 },
@@ -32,6 +35,14 @@ const struct zc_opt zc_opts[] = {
 	{ "users", "file", ZC_T_STR, ZC_F_NONE | ZC_F_ABSPATH, OFF(users_file), 0, ZC_STR_MAX },
 	{ "users", "writable", ZC_T_BOOL, 0, OFF(users_writable), 0, 1 },
 	{ "users", "umask", ZC_T_OCTAL, 0, OFF(local_umask), 0, 0777 },
+	{ "users", "local_enable", ZC_T_BOOL, 0, OFF(local_enable), 0, 1 },
+	{ "users", "check_shell", ZC_T_BOOL, 0, OFF(check_shell), 0, 1 },
+	{ "users", "allow", ZC_T_STR, ZC_F_NONE | ZC_F_TEXT, OFF(users_allow), 0, ZC_STR_MAX },
+	{ "users", "deny", ZC_T_STR, ZC_F_NONE | ZC_F_TEXT, OFF(users_deny), 0, ZC_STR_MAX },
+	{ "users", "local_root", ZC_T_STR, ZC_F_NONE | ZC_F_ABSPATH, OFF(local_root), 0, ZC_STR_MAX },
+	{ "users", "virtual_account", ZC_T_STR, ZC_F_TEXT, OFF(virtual_account), 0, 32 },
+	{ "users", "options_file", ZC_T_STR, ZC_F_NONE | ZC_F_ABSPATH, OFF(user_options), 0, ZC_STR_MAX },
+	{ "users", "max_sessions", ZC_T_INT, ZC_F_ZERO, OFF(max_sessions_per_user), 1, 10000 },
 	{ "passive", "min_port", ZC_T_INT, ZC_F_ZERO, OFF(pasv_min_port), 1024, 65535 },
 	{ "passive", "max_port", ZC_T_INT, ZC_F_ZERO, OFF(pasv_max_port), 1024, 65535 },
 	{ "passive", "address", ZC_T_STR, ZC_F_NONE | ZC_F_IPV4, OFF(pasv_address), 0, 15 },
@@ -44,8 +55,11 @@ const struct zc_opt zc_opts[] = {
 	{ "limits", "accept_timeout", ZC_T_INT, 0, OFF(accept_timeout), 1, 3600 },
 	{ "limits", "login_fail_delay_ms", ZC_T_INT, 0, OFF(login_fail_delay_ms), 0, 60000 },
 	{ "limits", "max_login_failures", ZC_T_INT, 0, OFF(max_login_failures), 1, 100 },
+	{ "limits", "max_login_pending", ZC_T_INT, 0, OFF(max_login_pending), 1, 100000 },
 	{ "transfer", "pipe_size", ZC_T_INT, 0, OFF(pipe_size), 4096, 67108864 },
 	{ "transfer", "atomic_uploads", ZC_T_BOOL, 0, OFF(atomic_uploads), 0, 1 },
+	{ "files", "deny", ZC_T_STR, ZC_F_NONE | ZC_F_TEXT, OFF(files_deny), 0, ZC_STR_MAX },
+	{ "files", "hide", ZC_T_STR, ZC_F_NONE | ZC_F_TEXT, OFF(files_hide), 0, ZC_STR_MAX },
 	{ "log", "xferlog", ZC_T_STR, ZC_F_NONE | ZC_F_ABSPATH | ZC_F_DASH, OFF(xferlog), 0, ZC_STR_MAX },
 	{ "log", "syslog", ZC_T_BOOL, ZC_F_AUTO, OFF(syslog), 0, 1 },
 	{ "log", "facility", ZC_T_STR, ZC_F_FACILITY, OFF(syslog_facility), 0, 16 },
