@@ -15,6 +15,7 @@ import contextlib
 import ftplib
 import hashlib
 import os
+import pwd
 import random
 import re
 import shutil
@@ -133,6 +134,36 @@ def hash_password(password):
                    timeout=TIMEOUT, check=True)
         HASH_SOURCE = "openssl"
         return p.stdout.decode().strip()
+
+
+_DEFAULTS = None
+
+
+def server_defaults():
+    """{section: {option: value-text}} as `zcftpd -t` prints the built-in
+    defaults: which options this server version knows."""
+    global _DEFAULTS
+    if _DEFAULTS is not None:
+        return _DEFAULTS
+    _DEFAULTS = {}
+    with tempfile.NamedTemporaryFile("w", suffix=".conf") as f:
+        f.write("listen {\n\tport = 2999\n}\n")
+        f.flush()
+        try:
+            p = subprocess.run([ZCFTPD, "-t", "-c", f.name],
+                               capture_output=True, timeout=TIMEOUT)
+        except (OSError, subprocess.TimeoutExpired):
+            return _DEFAULTS
+    sec = None
+    for line in p.stdout.decode("utf-8", "replace").splitlines():
+        m = re.match(r"^(\w+) \{$", line)
+        if m:
+            sec = _DEFAULTS.setdefault(m.group(1), {})
+            continue
+        m = re.match(r'^\s+(\w+) = "?([^"#]*?)"?\s*(#.*)?$', line)
+        if m and sec is not None:
+            sec[m.group(1)] = m.group(2)
+    return _DEFAULTS
 
 
 # ---------------------------------------------------------------- files
@@ -471,12 +502,10 @@ class Server:
             "log": {"xferlog": self.xferlog_path, "syslog": False,
                 "level": 2},
         }
-        if os.geteuid() == 0:
-            # The default system account "ftp" need not exist (Debian
-            # has none by default); sessions drop to nobody instead.
-            self.sections["anonymous"]["user"] = "nobody"
         if users:
             self._write_users(users, writable)
+        if os.geteuid() == 0:
+            self._root_accounts()
         for sec, opts in (conf or {}).items():
             if opts is None:
                 self.sections[sec] = None
@@ -485,6 +514,30 @@ class Server:
                 if self.sections[sec] is None:
                     self.sections[sec] = {}
                 self.sections[sec].update(opts)
+
+    def _root_accounts(self):
+        """Started as root, the server drops to system accounts (privsep,
+        anonymous, virtual users). Their defaults ("zcftpd", "ftp") need
+        not exist on a test machine: use nobody then. Each server also
+        gets its own run_dir so parallel tests share no session slots."""
+        known = server_defaults()
+        for sec, opt in (("anonymous", "user"), ("server", "privsep_user"),
+                         ("users", "virtual_account")):
+            if opt not in known.get(sec, {}):
+                continue
+            try:
+                pwd.getpwnam(known[sec][opt])
+            except KeyError:
+                self._set(sec, opt, "nobody")
+        if "run_dir" in known.get("server", {}):
+            run = os.path.join(self.tmp, "run")
+            os.mkdir(run, 0o755)
+            self._set("server", "run_dir", run)
+
+    def _set(self, sec, opt, value):
+        if self.sections.get(sec) is None:
+            self.sections[sec] = {}
+        self.sections[sec][opt] = value
 
     def _write_users(self, users, writable):
         lines = []
