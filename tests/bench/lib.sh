@@ -44,7 +44,7 @@ make_user() {
 		useradd --system --no-create-home --home-dir "$DATA" \
 			--shell /bin/sh "$BUSER" || die "useradd $BUSER failed"
 	fi
-	usermod --home "$DATA" "$BUSER" 2>/dev/null || true
+	usermod --home "$DATA" "$BUSER" >/dev/null 2>&1 || true
 	BPASS=$(openssl rand -hex 12)
 	BHASH=$(openssl passwd -6 "$BPASS")
 	echo "$BUSER:$BHASH" | chpasswd -e || die "chpasswd failed"
@@ -57,10 +57,11 @@ make_user() {
 # for the sha256 check.  Kept between runs (creating 1 GiB takes seconds).
 make_data() {
 	local want=$((BIG_MIB * 1048576)) n
+	BIG=big-${BIG_MIB}m.bin
 	mkdir -p "$DATA/small"
-	if [ "$(stat -c %s "$DATA/big.bin" 2>/dev/null || echo 0)" != "$want" ]; then
-		log "creating $DATA/big.bin ($BIG_MIB MiB)"
-		head -c "$want" /dev/urandom >"$DATA/big.bin"
+	if [ "$(stat -c %s "$DATA/$BIG" 2>/dev/null || echo 0)" != "$want" ]; then
+		log "creating $DATA/$BIG"
+		head -c "$want" /dev/urandom >"$DATA/$BIG"
 	fi
 	[ -s "$DATA/check.bin" ] || head -c 8388608 /dev/urandom >"$DATA/check.bin"
 	n=$(find "$DATA/small" -name 'f*' -size 4k | wc -l)
@@ -72,9 +73,12 @@ make_data() {
 	rm -f "$DATA"/up-*.bin
 	chown -R "$BUSER:" "$DATA"
 	chmod 755 "$DATA" "$DATA/small"
+	# Write back whatever was just created: its write-back would otherwise
+	# run during the first STOR and be charged to nobody but slow everyone.
+	sync
 	CHECK_SUM=$(sha256sum <"$DATA/check.bin" | cut -d' ' -f1)
 	# "RETR cached": pull everything into the page cache before measuring.
-	cat "$DATA/big.bin" "$DATA/check.bin" >/dev/null
+	cat "$DATA/$BIG" "$DATA/check.bin" >/dev/null
 	cat "$DATA"/small/* >/dev/null
 }
 
@@ -165,6 +169,12 @@ verify_server() {
 	lean "$s" sessions 2 2 >/dev/null || return 1
 }
 
+# What report needs to re-print a run later (run.sh --report RUNDIR).
+save_params() {
+	declare -p REPS SESSIONS CONC SMALL BIG_MIB ACTIVE CMDLINE RUN_DATE ZCFTPD DATA CACHE \
+		>"$RUN/params"
+}
+
 # field KEY LINE: the value of key=value in a leanftp result line.
 field() { echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
 
@@ -188,10 +198,10 @@ measure() {
 
 measure_all() {
 	local s=$1 rep=$2
-	measure "$s" "$rep" retr retr big.bin
+	measure "$s" "$rep" retr retr "$BIG"
 	rm -f "$DATA/up-big.bin"
 	sync
-	measure "$s" "$rep" stor stor "$DATA/big.bin" up-big.bin
+	measure "$s" "$rep" stor stor "$DATA/$BIG" up-big.bin
 	[ "$(stat -c %s "$DATA/up-big.bin" 2>/dev/null)" = $((BIG_MIB * 1048576)) ] ||
 		log "$s: STOR left a file of the wrong size in rep $rep"
 	# Delete before write-back so the next server starts from a clean disk.

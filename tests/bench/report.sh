@@ -79,6 +79,24 @@ verdict() {
 	echo "- $1: zcftpd $2, limit $4: **$ok**"
 }
 
+machine() {
+	echo "- machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)," \
+		"$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM"
+	echo "- system: $(. /etc/os-release && echo "$PRETTY_NAME"), kernel $(uname -r)," \
+		"data on $(df --output=fstype "$DATA" | tail -n1)"
+	echo "- date: $RUN_DATE"
+	echo "- command: \`$CMDLINE\`"
+	echo "- servers: $("$ZCFTPD" -V 2>/dev/null | head -n1 || echo "zcftpd n/a")," \
+		"peers from Debian: $(peer_versions)"
+}
+
+peer_versions() {
+	local d
+	for d in "$CACHE"/debs/*.deb; do
+		dpkg-deb -W --showformat='${Package} ${Version}\n' "$d"
+	done | paste -sd, | sed 's/,/, /g'
+}
+
 report() {
 	local s c line hdr
 	medians
@@ -101,6 +119,8 @@ report() {
 		echo "small files: $SMALL x 4 KiB RETR in one session; RETR/STOR: $BIG_MIB MiB."
 		echo
 		targets
+		echo
+		machine
 	} >"$RUN/results.md"
 	cat "$RUN/results.md"
 	[ -z "$MD" ] || cp "$RUN/results.md" "$MD"

@@ -11,6 +11,7 @@
 #   tests/bench/run.sh [--zcftpd PATH] [--reps N] [--sessions N] [--conc N]
 #                      [--small N] [--big-mib N] [--servers "zcftpd vsftpd ..."]
 #                      [--md FILE] [--quick]
+#   tests/bench/run.sh --report RUNDIR [--md FILE]   (re-print a saved run)
 # Environment: ZCBENCH_WORK (data + temp, default /var/tmp/zcftpd-bench),
 # ZCBENCH_CACHE (peer .debs, default /var/cache/zcftpd-bench), LEANFTP
 # (prebuilt client; else built from leanftp.c with cc).
@@ -18,17 +19,20 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
+CMDLINE="$0 $*"
+RUN_DATE=$(date -u "+%Y-%m-%d %H:%M UTC")
 . "$HERE/lib.sh"
 
 REPS=3 SESSIONS=2000 CONC=16 SMALL=2000 BIG_MIB=1024
 SERVERS="zcftpd vsftpd proftpd pureftpd"
 ZCFTPD=${ZCFTPD:-}
 MD=""
+REPORT_ONLY=""
 WORK=${ZCBENCH_WORK:-/var/tmp/zcftpd-bench}
 CACHE=${ZCBENCH_CACHE:-/var/cache/zcftpd-bench}
 STEP_TIMEOUT=300	# seconds for any one client run
 
-usage() { sed -n '4,16p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '4,18p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -40,12 +44,20 @@ while [ $# -gt 0 ]; do
 	--big-mib) BIG_MIB=$2; shift ;;
 	--servers) SERVERS=$2; shift ;;
 	--md) MD=$2; shift ;;
+	--report) REPORT_ONLY=$2; shift ;;
 	--quick) REPS=1 SESSIONS=400 SMALL=500 BIG_MIB=256 ;;
 	-h|--help) usage ;;
 	*) echo "run.sh: unknown option $1" >&2; usage ;;
 	esac
 	shift
 done
+
+if [ -n "$REPORT_ONLY" ]; then
+	RUN=$(cd "$REPORT_ONLY" && pwd) RES=$RUN/results.tsv
+	. "$RUN/params"
+	report
+	exit 0
+fi
 
 [ "$(id -u)" = 0 ] || die "run as root (creates a user, cgroups, binds servers that setuid)"
 [ -d "$CGROOT" ] || die "$CGROOT missing: need cgroup v1 cpuacct"
@@ -76,6 +88,7 @@ for s in $SERVERS; do
 	fi
 done
 [ -n "$ACTIVE" ] || die "no server works"
+save_params
 
 for rep in $(seq 1 "$REPS"); do
 	for s in $ACTIVE; do

@@ -5,8 +5,17 @@
 # equivalent), uploads allowed with umask 022, no reverse DNS, no ident, no
 # transfer log, no TLS, passive ports in the server's own range.
 
+# zcftpd as deployed: started as root with privilege separation (pre-login
+# process as the "zcftpd" system account in an empty jail, root monitor
+# checking the password); the virtual user runs as the system account
+# $BUSER, so uploads get the same owner as with the peers.
 config_zcftpd() {
 	local conf=$RUN/zcftpd.conf users=$RUN/zcftpd.users
+	if ! id zcftpd >/dev/null 2>&1; then
+		useradd --system --no-create-home --home-dir /nonexistent \
+			--shell /usr/sbin/nologin zcftpd || return 1
+	fi
+	mkdir -p "$RUN/zcftpd-run"
 	# Virtual-users file: name:hash:root (the same hash as /etc/shadow).
 	echo "$BUSER:$BHASH:$DATA" >"$users"
 	chmod 600 "$users"
@@ -17,6 +26,9 @@ config_zcftpd() {
 	}
 	server {
 		foreground = true
+		privsep = ${ZC_PRIVSEP:-true}
+		privsep_user = "zcftpd"
+		run_dir = "$RUN/zcftpd-run"
 	}
 	anonymous {
 		enable = false
@@ -24,7 +36,9 @@ config_zcftpd() {
 	users {
 		file = "$users"
 		writable = true
-		umask = 022
+		umask = "022"
+		local_enable = false
+		virtual_account = "$BUSER"
 	}
 	passive {
 		min_port = ${PASV_LO[zcftpd]}
