@@ -1,0 +1,401 @@
+/*
+ * ftpconn.c - the control connection: connect, replies (through the
+ * protocol reply reader), login, FEAT, and the small one-line commands.
+ * Data transfers are in ftpdata.c.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
+#include "buf.h"
+#include "ftpconn.h"
+#include "net.h"
+#include "sys.h"
+
+#define CMD_MAX FTP_CMD_MAX
+
+void ftp_init(struct ftpconn *c, const struct zc_url *u, int timeout_ms)
+{
+	memset(c, 0, sizeof *c);
+	c->fd = -1;
+	c->url = u;
+	c->timeout_ms = timeout_ms > 0 ? timeout_ms : FTP_TIMEOUT_MS_DEFAULT;
+	c->hash_algo = HASH_SHA256;
+	c->pipeline = 1;
+	reply_reader_init(&c->rr);
+}
+
+/*
+ * Many servers (zcftpd included, today) leave Nagle on for the control
+ * connection and write a reply in several small writes (150, then 226):
+ * the second write waits for our ACK, which the kernel delays by up to
+ * 40 ms. TCP_QUICKACK makes the kernel acknowledge at once; it is not
+ * sticky, so it is set again before every read.
+ */
+static void quickack(int fd)
+{
+	int one = 1;
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
+}
+
+/* The TLS hook: with c->ssl set these become SSL_read/SSL_write. */
+static ssize_t conn_read(struct ftpconn *c, void *buf, size_t n)
+{
+	quickack(c->fd);
+	int ev = sys_poll1(c->fd, POLLIN, c->timeout_ms);
+	if (ev < 0)
+		return ev;
+	if (ev == 0)
+		return -ETIMEDOUT;
+	ssize_t r = sys_read(c->fd, buf, n);
+	return r == 0 ? -ECONNABORTED : r;
+}
+
+static int conn_write(struct ftpconn *c, const void *buf, size_t n)
+{
+	const char *p = buf;
+	while (n > 0) {
+		ssize_t w = send(c->fd, p, n, MSG_NOSIGNAL);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int ftp_send(struct ftpconn *c, const char *fmt, ...)
+{
+	char line[CMD_MAX];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(line, sizeof line - 2, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof line - 2)
+		return -ENAMETOOLONG;
+	if (strpbrk(line, "\r\n"))
+		return -EINVAL;
+	if (c->fd < 0)
+		return -ENOTCONN;
+	line[n] = '\r';
+	line[n + 1] = '\n';
+	int rc = conn_write(c, line, (size_t)n + 2);
+	/* USER/PASS lines may carry secrets: do not leave them on the stack. */
+	explicit_bzero(line, sizeof line);
+	return rc;
+}
+
+int ftp_send_lines(struct ftpconn *c, const char *const *lines, size_t n)
+{
+	struct zbuf b;
+	zbuf_init(&b, (size_t)CMD_MAX * 4);
+	for (size_t i = 0; i < n; i++) {
+		if (strpbrk(lines[i], "\r\n")) {
+			zbuf_free(&b);
+			return -EINVAL;
+		}
+		zbuf_puts(&b, lines[i]);
+		zbuf_puts(&b, "\r\n");
+	}
+	int rc = b.err ? b.err : c->fd < 0 ? -ENOTCONN : conn_write(c, b.p, b.len);
+	zbuf_free(&b);
+	return rc;
+}
+
+/* Read one reply from the socket into c->rr. Returns the code or -errno. */
+static int read_one(struct ftpconn *c)
+{
+	reply_reader_reset_reply(&c->rr);
+	for (;;) {
+		if (c->in_off < c->in_len) {
+			size_t used;
+			int rc = reply_reader_feed(&c->rr, c->in + c->in_off,
+						   c->in_len - c->in_off, &used);
+			c->in_off += used;
+			if (rc < 0)
+				return rc;
+			if (rc == 1)
+				break;
+		}
+		ssize_t n = conn_read(c, c->in, sizeof c->in);
+		if (n < 0)
+			return (int)n;
+		c->in_off = 0;
+		c->in_len = (size_t)n;
+	}
+	c->code = c->rr.code;
+	const char *t = zbuf_str(&c->rr.text);
+	size_t l = strcspn(t, "\n");
+	snprintf(c->msg, sizeof c->msg, "%d %.*s", c->code, (int)l, t);
+	return c->code;
+}
+
+int ftp_flush(struct ftpconn *c)
+{
+	while (c->pending > 0) {
+		int rc = read_one(c);
+		if (rc < 0)
+			return rc;
+		if (rc >= 100 && rc < 200)
+			continue;	/* a preliminary reply: its final one follows */
+		c->pending--;
+		if (rc >= 400)
+			c->deferred_fail++;
+	}
+	return 0;
+}
+
+int ftp_reply(struct ftpconn *c)
+{
+	int rc = ftp_flush(c);
+	return rc < 0 ? rc : read_one(c);
+}
+
+int ftp_cmd(struct ftpconn *c, const char *fmt, ...)
+{
+	char line[CMD_MAX];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof line)
+		return -ENAMETOOLONG;
+	int rc = ftp_send(c, "%s", line);
+	explicit_bzero(line, sizeof line);
+	return rc < 0 ? rc : ftp_reply(c);
+}
+
+void ftp_defer(struct ftpconn *c)
+{
+	c->pending++;
+}
+
+const char *ftp_text(const struct ftpconn *c)
+{
+	return zbuf_str(&c->rr.text);
+}
+
+int ftp_transient(const struct ftpconn *c, int rc)
+{
+	if (rc == -EREMOTEIO)
+		return c->code >= 400 && c->code < 500;
+	return rc == -ECONNRESET || rc == -EPIPE || rc == -ETIMEDOUT ||
+	       rc == -ECONNABORTED || rc == -ECONNREFUSED || rc == -ENOTCONN ||
+	       rc == -EPROTO || rc == -EHOSTUNREACH || rc == -ENETUNREACH;
+}
+
+const char *ftp_strerror(const struct ftpconn *c, int rc, char *buf, size_t n)
+{
+	if (rc == -EREMOTEIO)
+		snprintf(buf, n, "server said: %s", c->msg);
+	else if (rc == -ECONNABORTED)
+		snprintf(buf, n, "connection closed by the server");
+	else
+		snprintf(buf, n, "%s", strerror(-rc));
+	return buf;
+}
+
+/* Remember what the server offers (RFC 2389 3.2: one feature per line). */
+static void parse_feat(struct ftpconn *c, const char *text)
+{
+	static const struct { const char *name; unsigned bit; } names[] = {
+		{ "MLST", FEAT_MLSD }, { "MFMT", FEAT_MFMT }, { "HASH", FEAT_HASH },
+		{ "REST STREAM", FEAT_REST }, { "SIZE", FEAT_SIZE },
+		{ "MDTM", FEAT_MDTM }, { "UTF8", FEAT_UTF8 }, { "EPSV", FEAT_EPSV },
+	};
+	for (const char *l = text; *l; ) {
+		size_t len = strcspn(l, "\n");
+		const char *p = l;
+		while (*p == ' ')
+			p++;
+		for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+			size_t k = strlen(names[i].name);
+			if (strncasecmp(p, names[i].name, k) == 0 &&
+			    (p[k] == ' ' || p[k] == '\n' || p[k] == '\0'))
+				c->feat |= names[i].bit;
+		}
+		l += len + (l[len] == '\n');
+	}
+}
+
+/* "HASH SHA-256*;SHA-1;MD5": the starred algorithm is the selected one. */
+static void parse_hash_feat(struct ftpconn *c, const char *text)
+{
+	const char *h = strcasestr(text, "\n HASH ");
+	if (!h)
+		return;
+	h += 7;
+	while (*h && *h != '\n') {
+		size_t len = strcspn(h, ";*\n");
+		char name[32];
+		if (len < sizeof name && h[len] == '*') {
+			memcpy(name, h, len);
+			name[len] = '\0';
+			enum hash_algo a;
+			if (hash_algo_by_name(name, &a) == 0)
+				c->hash_algo = a;
+		}
+		h += len;
+		while (*h == '*' || *h == ';')
+			h++;
+	}
+}
+
+static int expect(struct ftpconn *c, int rc, int want_first_digit)
+{
+	if (rc < 0)
+		return rc;
+	return rc / 100 == want_first_digit ? 0 : -EREMOTEIO;
+}
+
+static int login(struct ftpconn *c)
+{
+	int rc = ftp_cmd(c, "USER %s", c->url->user);
+	if (rc == FTP_R_NEED_PASSWORD)
+		rc = ftp_cmd(c, "PASS %s", c->url->pass);
+	if (rc < 0)
+		return rc;
+	if (rc == FTP_R_LOGGED_IN || rc / 100 == 2)
+		return 0;
+	return rc == FTP_R_NOT_LOGGED_IN || rc / 100 == 5 ? -EACCES : -EREMOTEIO;
+}
+
+static int session_setup(struct ftpconn *c)
+{
+	int rc = ftp_cmd(c, "FEAT");
+	if (rc < 0)
+		return rc;
+	if (rc == FTP_R_SYSTEM_STATUS) {
+		char *copy = strdup(ftp_text(c));
+		if (!copy)
+			return -ENOMEM;
+		parse_feat(c, copy);
+		parse_hash_feat(c, copy);
+		free(copy);
+	}
+	if (c->feat & FEAT_UTF8) {
+		/* RFC 2640 3.1; some servers want it before UTF-8 paths. */
+		if ((rc = ftp_send(c, "OPTS UTF8 ON")) < 0)
+			return rc;
+		ftp_defer(c);
+	}
+	return expect(c, ftp_cmd(c, "TYPE I"), 2);
+}
+
+int ftp_connect(struct ftpconn *c)
+{
+	if (c->url->scheme != URL_FTP)
+		return -EPROTONOSUPPORT;	/* TLS module not merged yet */
+	c->in_off = c->in_len = 0;
+	c->pending = 0;
+	c->deferred_fail = 0;
+	int fd = net_connect_host(c->url->host, c->url->port, c->timeout_ms);
+	if (fd < 0)
+		return fd;
+	c->fd = fd;
+	(void)net_set_nodelay(fd, 1);
+	c->peerlen = sizeof c->peer;
+	int rc = net_peer_addr(fd, &c->peer, &c->peerlen);
+	reply_reader_free(&c->rr);
+	reply_reader_init(&c->rr);
+	if (rc == 0) {
+		rc = ftp_reply(c);
+		while (rc >= 100 && rc < 200)	/* 120: ready in nnn minutes */
+			rc = ftp_reply(c);
+		rc = expect(c, rc, 2);
+	}
+	if (rc == 0)
+		rc = login(c);
+	if (rc == 0)
+		rc = session_setup(c);
+	if (rc < 0)
+		ftp_close(c, 0);
+	return rc;
+}
+
+void ftp_close(struct ftpconn *c, int quit)
+{
+	if (c->fd >= 0 && quit && ftp_send(c, "QUIT") == 0)
+		(void)sys_poll1(c->fd, POLLIN, 200);	/* let the 221 come back */
+	sys_close(c->fd);
+	c->fd = -1;
+	c->in_off = c->in_len = 0;
+	c->pending = 0;
+}
+
+int ftp_reconnect(struct ftpconn *c)
+{
+	ftp_close(c, 0);
+	return ftp_connect(c);
+}
+
+int ftp_path_cmd(struct ftpconn *c, const char *verb, const char *path)
+{
+	return expect(c, ftp_cmd(c, "%s %s", verb, path), 2);
+}
+
+int ftp_mfmt(struct ftpconn *c, const char *path, time_t t, int defer)
+{
+	char ts[LISTING_TIME_LEN];
+	int rc = listing_format_time(t, ts, sizeof ts);
+	if (rc < 0)
+		return rc;
+	if (!defer)
+		return expect(c, ftp_cmd(c, "MFMT %s %s", ts, path), 2);
+	rc = ftp_send(c, "MFMT %s %s", ts, path);
+	if (rc == 0)
+		ftp_defer(c);
+	return rc;
+}
+
+/* "213 SHA-256 0-1233 <hex> <path>": the hex is the third word. */
+int ftp_hash(struct ftpconn *c, const char *path, char *hex, size_t n)
+{
+	int rc = expect(c, ftp_cmd(c, "HASH %s", path), 2);
+	if (rc < 0)
+		return rc;
+	const char *t = ftp_text(c);
+	for (int w = 0; w < 2; w++) {
+		t = strchr(t, ' ');
+		if (!t)
+			return -EPROTO;
+		t++;
+	}
+	size_t len = strcspn(t, " \n");
+	if (len == 0 || len >= n)
+		return -EPROTO;
+	for (size_t i = 0; i < len; i++)
+		hex[i] = (char)((t[i] >= 'A' && t[i] <= 'F') ? t[i] - 'A' + 'a' : t[i]);
+	hex[len] = '\0';
+	return 0;
+}
+
+int ftp_stat(struct ftpconn *c, const char *path, struct listing_entry *e,
+	     char *name, size_t namesz)
+{
+	if (!(c->feat & FEAT_MLSD))
+		return -ENOTSUP;
+	int rc = expect(c, ftp_cmd(c, "MLST %s", path), 2);
+	if (rc < 0)
+		return rc;
+	/* RFC 3659 7.2: the fact line is the second line, one leading space. */
+	const char *t = ftp_text(c);
+	const char *l = strchr(t, '\n');
+	if (!l)
+		return -EPROTO;
+	l++;
+	size_t len = strcspn(l, "\n");
+	return listing_parse_mlsx(l, len, e, name, namesz) < 0 ? -EPROTO : 0;
+}

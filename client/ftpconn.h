@@ -1,0 +1,143 @@
+/*
+ * ftpconn.h - one client control connection and its data transfers.
+ *
+ * Every byte of the control connection goes through conn_read()/
+ * conn_write() in ftpconn.c, and every data socket through the transfer
+ * engine, so FTPS can be added by filling `ssl` (and the engine's
+ * xfer_opts.tls) without touching callers. Until protocol/tls.h lands,
+ * ftps:// and ftpes:// fail in ftp_connect() with -EPROTONOSUPPORT.
+ *
+ * Errors: functions return 0 (or a reply code / fd where documented) and
+ * a negative errno on failure. An FTP error reply is -EREMOTEIO; then
+ * c->code holds the code and ftp_msg(c) its first line. Network errors
+ * (-ECONNRESET, -EPIPE, -ETIMEDOUT, -ECONNABORTED for EOF) mean the
+ * connection is unusable: call ftp_reconnect().
+ *
+ * Not thread-safe: one struct ftpconn per thread.
+ */
+#ifndef ZC_CLIENT_FTPCONN_H
+#define ZC_CLIENT_FTPCONN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "hash.h"
+#include "listing.h"
+#include "reply.h"
+#include "transfer.h"
+#include "url.h"
+
+#define FTP_TIMEOUT_MS_DEFAULT 30000
+#define FTP_IN_BUF 16384
+#define FTP_LIST_MAX (64u << 20)	/* largest directory listing we buffer */
+#define FTP_MSG_MAX 256
+#define FTP_CMD_MAX 8192	/* longest command line we send */
+
+/* FEAT results (RFC 2389); EPSV is also assumed once it worked. */
+enum ftp_feat {
+	FEAT_MLSD = 1 << 0,	/* RFC 3659 7: MLST (and so MLSD) */
+	FEAT_MFMT = 1 << 1,	/* draft-somers-ftp-mfxx */
+	FEAT_HASH = 1 << 2,	/* draft-bryan-ftpext-hash */
+	FEAT_REST = 1 << 3,	/* RFC 3659 5: REST STREAM */
+	FEAT_SIZE = 1 << 4,
+	FEAT_MDTM = 1 << 5,
+	FEAT_UTF8 = 1 << 6,	/* RFC 2640 */
+	FEAT_EPSV = 1 << 7,	/* RFC 2428 */
+};
+
+struct ftpconn {
+	int fd;			/* control socket, -1 when closed */
+	void *ssl;		/* SSL * under FTPS; NULL = plain */
+	const struct zc_url *url;	/* borrowed; kept for reconnects */
+	int timeout_ms;
+	unsigned feat;
+	enum hash_algo hash_algo;	/* the server's selected HASH algorithm */
+	int epsv;		/* 0 untried, 1 works, -1 refused: use PASV */
+	int pipeline;		/* 1: send EPSV, REST and RETR/STOR in one write */
+	int pending;		/* replies of deferred commands not read yet */
+	int deferred_fail;	/* deferred commands that got an error reply */
+	int code;		/* code of the last reply read */
+	char msg[FTP_MSG_MAX];	/* first line of the last reply (no CRLF) */
+	struct sockaddr_storage peer;	/* control peer: data connects here */
+	socklen_t peerlen;
+	struct reply_reader rr;
+	size_t in_off, in_len;
+	char in[FTP_IN_BUF];
+};
+
+/* Set up *c without connecting (fd = -1). */
+void ftp_init(struct ftpconn *c, const struct zc_url *u, int timeout_ms);
+
+/*
+ * Connect, read the banner, log in (USER/PASS), FEAT, TYPE I. u stays
+ * borrowed. Returns 0, -EPROTONOSUPPORT (TLS scheme, not built yet),
+ * -EACCES (login refused), -EREMOTEIO (other refusal) or a network error.
+ */
+int ftp_connect(struct ftpconn *c);
+/* Close (with QUIT when quit != 0 and the connection is healthy). */
+void ftp_close(struct ftpconn *c, int quit);
+/* Close and connect again. Same returns as ftp_connect(). */
+int ftp_reconnect(struct ftpconn *c);
+
+/*
+ * Send one command: printf-style text without CRLF. Refuses CR, LF or NUL
+ * in the result (-EINVAL): names from a listing never inject commands.
+ */
+int ftp_send(struct ftpconn *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Send n command lines (without CRLF) in one write; same checks. */
+int ftp_send_lines(struct ftpconn *c, const char *const *lines, size_t n);
+/* Read the next reply (after those of deferred commands). Returns the
+ * code (100..599) or a negative error; c->code/c->msg are set. */
+int ftp_reply(struct ftpconn *c);
+/* ftp_send() + ftp_reply(). */
+int ftp_cmd(struct ftpconn *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* The reply just read will not be waited for: count it as deferred. */
+void ftp_defer(struct ftpconn *c);
+/* Read every deferred reply now. Returns 0 or a network error. */
+int ftp_flush(struct ftpconn *c);
+/* Full text of the last reply (lines joined by '\n'); valid until the
+ * next read. */
+const char *ftp_text(const struct ftpconn *c);
+
+/* 1 when rc (from any function here) is worth a retry, else 0. */
+int ftp_transient(const struct ftpconn *c, int rc);
+/* Human text for rc: the reply line for -EREMOTEIO, else strerror. */
+const char *ftp_strerror(const struct ftpconn *c, int rc, char *buf, size_t n);
+
+/*
+ * Download path from offset (REST when > 0) into file_fd at its current
+ * position, through xfer_recv_file (splice). o may be NULL; r is filled.
+ * Returns 0 after a 226/250, -EREMOTEIO, or a network/file error.
+ */
+int ftp_retr(struct ftpconn *c, const char *path, uint64_t offset, int file_fd,
+	     const struct xfer_opts *o, struct xfer_result *r);
+/* Upload file_fd from offset (REST + STOR when > 0) to path, through
+ * xfer_send_file (sendfile). Same returns. */
+int ftp_stor(struct ftpconn *c, const char *path, uint64_t offset, int file_fd,
+	     const struct xfer_opts *o, struct xfer_result *r);
+
+typedef int (*ftp_list_cb)(void *arg, const struct listing_entry *e);
+/*
+ * List directory path with MLSD, or LIST when the server lacks MLST
+ * (then *precise = 0: LIST times are minutes or days, local time).
+ * "." and "..", cdir/pdir entries are skipped; cb returning < 0 stops.
+ * Returns 0, -EREMOTEIO (e.g. 550), -E2BIG, or a network error.
+ */
+int ftp_list(struct ftpconn *c, const char *path, ftp_list_cb cb, void *arg,
+	     int *precise);
+/* MLST path into *e (name copied to name). 0, -EREMOTEIO, -ENOTSUP
+ * (no MLST), -EPROTO, or a network error. */
+int ftp_stat(struct ftpconn *c, const char *path, struct listing_entry *e,
+	     char *name, size_t namesz);
+/* MFMT (RFC-style "YYYYMMDDHHMMSS path"); defer != 0 does not wait. */
+int ftp_mfmt(struct ftpconn *c, const char *path, time_t t, int defer);
+/* HASH path (whole file) in c->hash_algo: lowercase hex into hex. */
+int ftp_hash(struct ftpconn *c, const char *path, char *hex, size_t n);
+/* One verb with a path (MKD, RMD, DELE, ...): 0 when the reply is 2xx. */
+int ftp_path_cmd(struct ftpconn *c, const char *verb, const char *path);
+
+#endif

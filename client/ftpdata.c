@@ -1,0 +1,315 @@
+/*
+ * ftpdata.c - data connections of the client: EPSV (RFC 2428) with PASV
+ * fallback, RETR/STOR through the transfer engine, MLSD/LIST listings.
+ *
+ * Pipelining: once EPSV has worked on a connection, "EPSV", "REST n" and
+ * "RETR path" go out in one write. RFC 959 servers read commands from a
+ * byte stream, so this saves two round trips per file without changing
+ * what the server sees. Before that (and after EPSV failed) each command
+ * waits for its reply, so a server that refuses EPSV does not get a RETR
+ * it would answer 425.
+ *
+ * The data connection always goes to the control connection's peer: the
+ * address inside a 227 reply is ignored (NAT boxes rewrite it wrongly, and
+ * honouring it lets a hostile server aim us at a third host).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "address.h"
+#include "buf.h"
+#include "ftpconn.h"
+#include "net.h"
+#include "sys.h"
+
+static int data_connect_port(struct ftpconn *c, uint16_t port)
+{
+	struct sockaddr_storage to = c->peer;
+	if (to.ss_family == AF_INET)
+		((struct sockaddr_in *)&to)->sin_port = htons(port);
+	else if (to.ss_family == AF_INET6)
+		((struct sockaddr_in6 *)&to)->sin6_port = htons(port);
+	else
+		return -EAFNOSUPPORT;
+	return net_connect_timeout((struct sockaddr *)&to, c->peerlen, NULL, 0,
+				   c->timeout_ms);
+}
+
+/* Turn the reply to EPSV or PASV into a port. */
+static int passive_port(struct ftpconn *c, int code, int epsv, uint16_t *port)
+{
+	if (epsv) {
+		if (code != FTP_R_EPSV)
+			return -EREMOTEIO;
+		return addr_parse_epsv_reply(ftp_text(c), port) < 0 ? -EPROTO : 0;
+	}
+	if (code != FTP_R_PASV)
+		return -EREMOTEIO;
+	struct sockaddr_in sin;
+	if (addr_parse_pasv_reply(ftp_text(c), &sin) < 0)
+		return -EPROTO;
+	*port = ntohs(sin.sin_port);
+	return 0;
+}
+
+/* EPSV, or PASV when EPSV is refused (5xx) or already known not to work. */
+static int data_open_serial(struct ftpconn *c)
+{
+	uint16_t port = 0;
+	int rc = -EREMOTEIO;
+	if (c->epsv >= 0) {
+		rc = ftp_cmd(c, "EPSV");
+		if (rc < 0)
+			return rc;
+		int code = rc;
+		rc = passive_port(c, code, 1, &port);
+		if (rc == 0)
+			c->epsv = 1;
+		else if (code / 100 == 5 && c->peer.ss_family == AF_INET)
+			c->epsv = -1;
+		else
+			return rc;
+	}
+	if (c->epsv < 0) {
+		rc = ftp_cmd(c, "PASV");
+		if (rc < 0)
+			return rc;
+		if ((rc = passive_port(c, rc, 0, &port)) < 0)
+			return rc;
+	}
+	return data_connect_port(c, port);
+}
+
+/* Read the preliminary reply of RETR/STOR/MLSD: 125 or 150. */
+static int expect_prelim(struct ftpconn *c)
+{
+	int rc = ftp_reply(c);
+	if (rc < 0)
+		return rc;
+	return rc == FTP_R_DATA_ALREADY_OPEN || rc == FTP_R_FILE_STATUS_OK ? 0 : -EREMOTEIO;
+}
+
+/* REST n (RFC 3659 5.3) answered 350. */
+static int rest_reply(struct ftpconn *c)
+{
+	int rc = ftp_reply(c);
+	if (rc < 0)
+		return rc;
+	return rc == FTP_R_PENDING ? 0 : -EREMOTEIO;
+}
+
+/* Drain the replies of what followed a failed EPSV, to stay in step. */
+static void drain_after(struct ftpconn *c, int n)
+{
+	while (n-- > 0) {
+		int rc = ftp_reply(c);
+		if (rc < 0)
+			return;
+		if (rc < 200)
+			n++;	/* a 1xx: its final reply follows */
+	}
+}
+
+/* One write for EPSV [REST] CMD path, then read the replies in order. */
+static int begin_pipelined(struct ftpconn *c, const char *cmd, const char *path,
+			   uint64_t offset)
+{
+	char rest[48], full[FTP_CMD_MAX];
+	const char *lines[3] = { "EPSV" };
+	size_t n = 1;
+	if (offset) {
+		snprintf(rest, sizeof rest, "REST %" PRIu64, offset);
+		lines[n++] = rest;
+	}
+	if (snprintf(full, sizeof full, "%s %s", cmd, path) >= (int)sizeof full)
+		return -ENAMETOOLONG;
+	lines[n++] = full;
+	int rc = ftp_send_lines(c, lines, n);
+	if (rc < 0)
+		return rc;
+	uint16_t port;
+	if ((rc = ftp_reply(c)) < 0)
+		return rc;
+	if ((rc = passive_port(c, rc, 1, &port)) < 0) {
+		drain_after(c, (int)n - 1);
+		return rc;
+	}
+	int dfd = data_connect_port(c, port);
+	if (dfd < 0) {
+		/* The server waits for this connection: we are out of step. */
+		ftp_close(c, 0);
+		return dfd;
+	}
+	rc = offset ? rest_reply(c) : 0;
+	if (rc < 0) {
+		/* REST refused: the RETR would start at 0 and append the whole
+		 * file to the partial one. Drop the connection instead. */
+		sys_close(dfd);
+		ftp_close(c, 0);
+		return rc == -EREMOTEIO ? -ENOTSUP : rc;
+	}
+	if ((rc = expect_prelim(c)) < 0) {
+		sys_close(dfd);
+		return rc;
+	}
+	return dfd;
+}
+
+/*
+ * Open the data connection for "cmd path" and read its 1xx reply.
+ * Returns the data fd, or a negative error (the command failed or was
+ * never sent; the control connection is still in step).
+ */
+static int data_begin(struct ftpconn *c, const char *cmd, const char *path,
+		      uint64_t offset)
+{
+	if (c->epsv == 1 && c->pipeline && path)
+		return begin_pipelined(c, cmd, path, offset);
+	int dfd = data_open_serial(c);
+	if (dfd < 0)
+		return dfd;
+	int rc = 0;
+	if (offset) {
+		rc = ftp_send(c, "REST %" PRIu64, offset);
+		if (rc == 0)
+			rc = rest_reply(c);
+	}
+	if (rc == 0)
+		rc = path ? ftp_send(c, "%s %s", cmd, path) : ftp_send(c, "%s", cmd);
+	if (rc == 0)
+		rc = expect_prelim(c);
+	if (rc < 0) {
+		sys_close(dfd);
+		return rc;
+	}
+	return dfd;
+}
+
+/* After the data: the final 226 (or 250). */
+static int data_end(struct ftpconn *c, int xfer_rc)
+{
+	int rc = ftp_reply(c);
+	if (rc < 0)
+		return rc;
+	if (rc / 100 != 2)
+		return -EREMOTEIO;
+	return xfer_rc;
+}
+
+int ftp_retr(struct ftpconn *c, const char *path, uint64_t offset, int file_fd,
+	     const struct xfer_opts *o, struct xfer_result *r)
+{
+	struct xfer_opts def;
+	memset(r, 0, sizeof *r);
+	if (!o) {
+		xfer_opts_init(&def);
+		def.timeout_ms = c->timeout_ms;
+		o = &def;
+	}
+	int dfd = data_begin(c, "RETR", path, offset);
+	if (dfd < 0)
+		return dfd;
+	int xrc = xfer_recv_file(dfd, file_fd, o, r);
+	sys_close(dfd);
+	int rc = data_end(c, xrc);
+	return rc;
+}
+
+int ftp_stor(struct ftpconn *c, const char *path, uint64_t offset, int file_fd,
+	     const struct xfer_opts *o, struct xfer_result *r)
+{
+	struct xfer_opts def;
+	memset(r, 0, sizeof *r);
+	if (!o) {
+		xfer_opts_init(&def);
+		def.timeout_ms = c->timeout_ms;
+		o = &def;
+	}
+	int dfd = data_begin(c, "STOR", path, offset);
+	if (dfd < 0)
+		return dfd;
+	int xrc = xfer_send_file(file_fd, offset, dfd, o, r);
+	/* The server learns the end of a stream-mode upload from the close. */
+	sys_close(dfd);
+	return data_end(c, xrc);
+}
+
+/* Read the whole data connection into b (listings are small). */
+static int read_all(struct ftpconn *c, int dfd, struct zbuf *b)
+{
+	char chunk[65536];
+	for (;;) {
+		int ev = sys_poll1(dfd, POLLIN, c->timeout_ms);
+		if (ev < 0)
+			return ev;
+		if (ev == 0)
+			return -ETIMEDOUT;
+		ssize_t n = sys_read(dfd, chunk, sizeof chunk);
+		if (n < 0)
+			return (int)n;
+		if (n == 0)
+			return 0;
+		if (zbuf_append(b, chunk, (size_t)n) < 0)
+			return -E2BIG;
+	}
+}
+
+static int is_dot(const char *name)
+{
+	return strcmp(name, ".") == 0 || strcmp(name, "..") == 0;
+}
+
+/* Split b into lines and hand each parsed entry to cb. */
+static int parse_lines(const struct zbuf *b, int mlsd, ftp_list_cb cb, void *arg)
+{
+	char name[4096];
+	time_t now = time(NULL);
+	const char *p = b->p ? b->p : "", *end = p + b->len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		const char *next = nl ? nl + 1 : end;
+		if (len && p[len - 1] == '\r')
+			len--;
+		struct listing_entry e;
+		int rc = mlsd ? listing_parse_mlsx(p, len, &e, name, sizeof name)
+			      : listing_parse_list(p, len, &e, name, sizeof name, now);
+		p = next;
+		if (rc < 0 || e.type == 'c' || e.type == 'p' || is_dot(name))
+			continue;	/* "total N", cdir/pdir, junk lines */
+		if ((rc = cb(arg, &e)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+int ftp_list(struct ftpconn *c, const char *path, ftp_list_cb cb, void *arg,
+	     int *precise)
+{
+	int mlsd = (c->feat & FEAT_MLSD) != 0;
+	if (precise)
+		*precise = mlsd;
+	/* LIST takes options on most servers: "LIST -a" is safer than a
+	 * path that starts with '-'; zcftp lists by path, so a path such as
+	 * "/-x" is absolute and cannot be read as an option. */
+	int dfd = data_begin(c, mlsd ? "MLSD" : "LIST", path, 0);
+	if (dfd < 0)
+		return dfd;
+	struct zbuf b;
+	zbuf_init(&b, FTP_LIST_MAX);
+	int xrc = read_all(c, dfd, &b);
+	sys_close(dfd);
+	int rc = data_end(c, xrc);
+	if (rc == 0)
+		rc = parse_lines(&b, mlsd, cb, arg);
+	zbuf_free(&b);
+	return rc;
+}

@@ -1,0 +1,149 @@
+/*
+ * main.c - zcftp: options, the subcommand table, exit codes (zcftp(1)).
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+
+struct subcommand {
+	const char *name;
+	cmd_fn run;
+	const char *usage;
+};
+
+static const struct subcommand subcommands[] = {
+	{ "ls", cmd_ls, "ls URL" },
+	{ "get", cmd_get, "get URL [LOCAL]" },
+	{ "put", cmd_put, "put LOCAL URL" },
+	{ "rm", cmd_rm, "rm URL..." },
+	{ "mkdir", cmd_mkdir, "mkdir URL..." },
+	{ "mv", cmd_mv, "mv URL NEWPATH" },
+	{ "mirror", cmd_mirror, "mirror [options] SOURCE DEST" },
+};
+
+#define NSUB (sizeof subcommands / sizeof subcommands[0])
+
+enum { OPT_NO_MTIME = 256, OPT_RETRIES, OPT_TIMEOUT, OPT_NO_PIPELINE };
+
+static const struct option long_opts[] = {
+	{ "delete", no_argument, NULL, 'd' },
+	{ "parallel", required_argument, NULL, 'P' },
+	{ "exclude", required_argument, NULL, 'x' },
+	{ "include", required_argument, NULL, 'i' },
+	{ "dry-run", no_argument, NULL, 'n' },
+	{ "checksum", no_argument, NULL, 'c' },
+	{ "continue", no_argument, NULL, 'C' },
+	{ "follow-symlinks", no_argument, NULL, 'L' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "no-mtime", no_argument, NULL, OPT_NO_MTIME },
+	{ "retries", required_argument, NULL, OPT_RETRIES },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "no-pipeline", no_argument, NULL, OPT_NO_PIPELINE },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: zcftp COMMAND [options] ARGS\ncommands:\n");
+	for (size_t i = 0; i < NSUB; i++)
+		fprintf(f, "  zcftp %s\n", subcommands[i].usage);
+	fprintf(f, "options: -d --delete, -P --parallel N, -x --exclude GLOB, -i --include GLOB,\n"
+		"  -n --dry-run, -c --checksum, -C --continue, -L --follow-symlinks,\n"
+		"  --no-mtime, -v --verbose, -q --quiet, --retries N, --timeout SECONDS,\n"
+		"  --no-pipeline\nURL: ftp://[user[:password]@]host[:port]/path (ftps://, ftpes://)\n"
+		"exit: 0 done, 1 some files failed, 2 usage, connection or login failure\n");
+}
+
+static int parse_int(const char *s, int min, int max, int *out)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || v < min || v > max)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+/* One option into *o. Returns 0, 1 (help/version printed), -1 (bad). */
+static int take_opt(int c, const char *arg, struct mirror_opts *o)
+{
+	int secs;
+	switch (c) {
+	case 'd': o->delete = 1; return 0;
+	case 'n': o->dry_run = 1; return 0;
+	case 'c': o->checksum = 1; return 0;
+	case 'C': o->cont = 1; return 0;
+	case 'L': o->follow_symlinks = 1; return 0;
+	case 'v': o->verbose = 1; return 0;
+	case 'q': o->quiet = 1; return 0;
+	case OPT_NO_MTIME: o->no_mtime = 1; return 0;
+	case OPT_NO_PIPELINE: o->no_pipeline = 1; return 0;
+	case 'x': return mfilter_add(&o->filter, arg, 0) < 0 ? -1 : 0;
+	case 'i': return mfilter_add(&o->filter, arg, 1) < 0 ? -1 : 0;
+	case 'P': return parse_int(arg, 1, MIRROR_PARALLEL_MAX, &o->parallel);
+	case OPT_RETRIES: return parse_int(arg, 0, 100, &o->retries);
+	case OPT_TIMEOUT:
+		if (parse_int(arg, 1, INT_MAX / 1000, &secs) < 0)
+			return -1;
+		o->timeout_ms = secs * 1000;
+		return 0;
+	case 'h': usage(stdout); return 1;
+	case 'V': printf("zcftp %s\n", PACKAGE_VERSION); return 1;
+	default: return -1;
+	}
+}
+
+int cmd_mirror(int argc, char **argv, const struct mirror_opts *o)
+{
+	if (argc != 2) {
+		fprintf(stderr, "usage: zcftp mirror [options] SOURCE DEST\n");
+		return ZC_EXIT_FATAL;
+	}
+	return mirror_run(argv[0], argv[1], o);
+}
+
+int main(int argc, char **argv)
+{
+	struct mirror_opts o = { .parallel = 4, .retries = MIRROR_RETRIES_DEFAULT,
+				 .timeout_ms = FTP_TIMEOUT_MS_DEFAULT };
+	/* The engine's sendfile/splice cannot pass MSG_NOSIGNAL (transfer.h). */
+	signal(SIGPIPE, SIG_IGN);
+	if (argc < 2 || argv[1][0] == '-') {
+		int rc = argc >= 2 ? take_opt(getopt_long(argc, argv, "hV", long_opts, NULL), NULL, &o) : -1;
+		if (rc != 1)
+			usage(stderr);
+		return rc == 1 ? ZC_EXIT_OK : ZC_EXIT_FATAL;
+	}
+	const struct subcommand *sub = NULL;
+	for (size_t i = 0; i < NSUB; i++)
+		if (strcmp(argv[1], subcommands[i].name) == 0)
+			sub = &subcommands[i];
+	if (!sub) {
+		fprintf(stderr, "zcftp: unknown command '%s'\n", argv[1]);
+		usage(stderr);
+		return ZC_EXIT_FATAL;
+	}
+	int c, rc = 0;
+	optind = 2;
+	while (rc == 0 && (c = getopt_long(argc, argv, "dP:x:i:ncCLvqhV", long_opts, NULL)) != -1)
+		rc = take_opt(c, optarg, &o);
+	if (rc != 0) {
+		if (rc < 0)
+			fprintf(stderr, "usage: zcftp %s\n", sub->usage);
+		mfilter_free(&o.filter);
+		return rc > 0 ? ZC_EXIT_OK : ZC_EXIT_FATAL;
+	}
+	rc = sub->run(argc - optind, argv + optind, &o);
+	mfilter_free(&o.filter);
+	return rc;
+}

@@ -1,0 +1,201 @@
+/*
+ * mirror.c - one `zcftp mirror` run: resolve both ends, scan, plan,
+ * print (--dry-run) or execute, report. Also the worker pool and the
+ * shared helpers of mirror_int.h.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "mirror_int.h"
+#include "netrc.h"
+#include "sys.h"
+
+void mrun_fail(struct mrun *m, const char *path, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	pthread_mutex_lock(&m->lock);
+	zbuf_printf(&m->failures, "  %s: %s\n", path, msg);
+	m->nfailed++;
+	pthread_mutex_unlock(&m->lock);
+}
+
+int mrun_rpath(const struct mrun *m, const char *rel, char *buf, size_t n)
+{
+	int len = rel[0] ? snprintf(buf, n, "%s/%s", m->rroot, rel)
+			 : snprintf(buf, n, "%s", m->rroot[0] ? m->rroot : "/");
+	return len < 0 || (size_t)len >= n ? -ENAMETOOLONG : 0;
+}
+
+int mrun_conn(struct mrun *m, int w)
+{
+	struct ftpconn *c = &m->conn[w];
+	return c->fd >= 0 ? 0 : ftp_connect(c);
+}
+
+struct pool_arg {
+	struct mrun *m;
+	int w;
+	size_t n;
+	mrun_item_fn fn;
+};
+
+static void *pool_worker(void *arg)
+{
+	struct pool_arg *a = arg;
+	for (;;) {
+		pthread_mutex_lock(&a->m->lock);
+		size_t i = a->m->next++;
+		pthread_mutex_unlock(&a->m->lock);
+		if (i >= a->n)
+			return NULL;
+		a->fn(a->m, a->w, i);
+	}
+}
+
+void mrun_pool(struct mrun *m, size_t n, mrun_item_fn fn)
+{
+	struct pool_arg args[MIRROR_PARALLEL_MAX];
+	pthread_t th[MIRROR_PARALLEL_MAX];
+	int nw = m->nconn < (int)n ? m->nconn : (int)n;
+	char started[MIRROR_PARALLEL_MAX] = { 0 };
+	m->next = 0;
+	for (int w = 0; w < nw; w++)
+		args[w] = (struct pool_arg){ .m = m, .w = w, .n = n, .fn = fn };
+	for (int w = 1; w < nw; w++)
+		if (pthread_create(&th[w], NULL, pool_worker, &args[w]) == 0)
+			started[w] = 1;
+	if (nw > 0)
+		pool_worker(&args[0]);
+	for (int w = 1; w < nw; w++)
+		if (started[w])
+			pthread_join(th[w], NULL);
+}
+
+/* ---- checksums: HASH on the server, hash_fd_range locally */
+
+static void hash_item(struct mrun *m, int w, size_t i)
+{
+	struct mentry *s = &m->src.v[m->items[i]];
+	struct mentry *d = mlist_find(&m->dst, s->path);
+	struct mentry *remote = m->upload ? d : s, *local = m->upload ? s : d;
+	char rpath[URL_PATH_MAX], rhex[HASH_HEX_MAX], lhex[HASH_HEX_MAX];
+	struct ftpconn *c = &m->conn[w];
+	int rc = mrun_rpath(m, s->path, rpath, sizeof rpath);
+	if (rc == 0)
+		rc = mrun_conn(m, w);
+	if (rc == 0)
+		rc = ftp_hash(c, rpath, rhex, sizeof rhex);
+	int fd = rc == 0 ? openat(m->lroot, s->path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW) : -1;
+	if (rc == 0 && fd < 0)
+		rc = -errno;
+	if (rc == 0)
+		rc = hash_fd_range(fd, c->hash_algo, 0, UINT64_MAX, lhex, sizeof lhex);
+	sys_close(fd);
+	if (rc < 0) {
+		char msg[FTP_MSG_MAX + 64];
+		progress_note(&m->prog, "zcftp: %s: no checksum (%s); comparing size and mtime",
+			      s->path, ftp_strerror(c, rc, msg, sizeof msg));
+		return;
+	}
+	remote->hash = strdup(rhex);
+	local->hash = strdup(lhex);
+}
+
+void exec_checksums(struct mrun *m)
+{
+	size_t n = 0;
+	m->items = calloc(m->src.n + 1, sizeof *m->items);
+	if (!m->items)
+		return;
+	for (size_t i = 0; i < m->src.n; i++) {
+		const struct mentry *s = &m->src.v[i], *d;
+		if (s->type == 'f' && (d = mlist_find(&m->dst, s->path)) &&
+		    d->type == 'f' && d->size == s->size)
+			m->items[n++] = i;
+	}
+	mrun_pool(m, n, hash_item);
+	free(m->items);
+	m->items = NULL;
+}
+
+/* ---- setup */
+
+/* mkdir -p for the local root of a download. */
+static int mkdir_p(const char *path)
+{
+	char buf[URL_PATH_MAX];
+	if (zc_strlcpy(buf, path, sizeof buf) < 0)
+		return -ENAMETOOLONG;
+	for (char *s = buf + 1; ; s++) {
+		if (*s != '/' && *s != '\0')
+			continue;
+		char c = *s;
+		*s = '\0';
+		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		*s = c;
+		if (!c)
+			return 0;
+	}
+}
+
+int mrun_open_local_root(struct mrun *m, const char *path)
+{
+	m->lroot_path = path;
+	m->lroot = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (m->lroot >= 0 || m->upload || errno != ENOENT || m->o->dry_run)
+		return m->lroot >= 0 || (!m->upload && errno == ENOENT) ? 0 : -errno;
+	int rc = mkdir_p(path);
+	if (rc < 0)
+		return rc;
+	m->lroot = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return m->lroot < 0 ? -errno : 0;
+}
+
+int mrun_setup_remote(struct mrun *m, const char *arg)
+{
+	if (url_parse(arg, &m->url) < 0) {
+		fprintf(stderr, "zcftp: invalid URL (see zcftp(1) for the syntax)\n");
+		return -EINVAL;
+	}
+	if (creds_resolve(&m->url, 1) < 0) {
+		fprintf(stderr, "zcftp: no password for %s (use ~/.netrc or $%s)\n",
+			m->url.user, NETRC_ENV_PASSWORD);
+		return -EACCES;
+	}
+	zc_strlcpy(m->rroot, m->url.path, sizeof m->rroot);
+	size_t len = strlen(m->rroot);
+	while (len > 0 && m->rroot[len - 1] == '/')
+		m->rroot[--len] = '\0';
+	for (int w = 0; w < m->nconn; w++) {
+		ftp_init(&m->conn[w], &m->url, m->o->timeout_ms);
+		m->conn[w].pipeline = !m->o->no_pipeline;
+	}
+	return 0;
+}
+
+/* Print the reason for exit code 2 when connecting fails. */
+void mrun_report_connect(struct mrun *m, int rc)
+{
+	char where[URL_PATH_MAX + 300], msg[FTP_MSG_MAX + 64];
+	url_format(&m->url, where, sizeof where);
+	if (rc == -EPROTONOSUPPORT)
+		fprintf(stderr, "zcftp: %s: TLS (ftps://, ftpes://) is not yet supported\n", where);
+	else if (rc == -EACCES)
+		fprintf(stderr, "zcftp: %s: login failed: %s\n", where, m->conn[0].msg);
+	else
+		fprintf(stderr, "zcftp: %s: cannot connect: %s\n", where,
+			ftp_strerror(&m->conn[0], rc, msg, sizeof msg));
+}

@@ -1,0 +1,252 @@
+/*
+ * mirror_exec.c - carry out a plan: directories first (in path order, so
+ * parents precede children), then files on the worker pool, then deletes
+ * (already deepest-first in the plan).
+ *
+ * Downloads never show a partial file under its final name: they go to
+ * ".zcftp-part.<name>" in the same directory (same filesystem, so the
+ * rename is atomic), get their mtime, and are renamed on success. A
+ * failed or killed transfer leaves only the temp file, which --continue
+ * (and every in-run retry) resumes with REST.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "mirror_int.h"
+#include "sys.h"
+
+#define SMALL_PIPE (64u << 10)	/* default pipe size: no F_SETPIPE_SZ cost */
+#define BACKOFF_MS 250
+#define BACKOFF_MAX_MS 8000
+
+struct wprog {
+	struct mrun *m;
+	int w;
+};
+
+static void on_progress(uint64_t bytes, void *arg)
+{
+	struct wprog *p = arg;
+	progress_update(&p->m->prog, p->w, bytes);
+}
+
+static void xopts(struct mrun *m, int w, uint64_t size, struct wprog *wp,
+		  struct xfer_opts *o)
+{
+	xfer_opts_init(o);
+	o->timeout_ms = m->o->timeout_ms;
+	/* Small files: a default-sized pipe; big ones: the engine's 1 MiB. */
+	o->pipe_size = size <= SMALL_PIPE ? (int)SMALL_PIPE : 0;
+	wp->m = m;
+	wp->w = w;
+	o->progress = on_progress;
+	o->progress_arg = wp;
+}
+
+/* "dir/name" -> "dir/.zcftp-part.name". */
+static int part_name(const char *rel, char *buf, size_t n)
+{
+	const char *slash = strrchr(rel, '/');
+	int dlen = slash ? (int)(slash - rel + 1) : 0;
+	int len = snprintf(buf, n, "%.*s%s%s", dlen, rel, MIRROR_PART_PREFIX,
+			   rel + dlen);
+	return len < 0 || (size_t)len >= n ? -ENAMETOOLONG : 0;
+}
+
+/* Open the temp file; *offset = bytes to keep when resuming. */
+static int open_part(struct mrun *m, const char *part, int resume,
+		     uint64_t size, uint64_t *offset)
+{
+	*offset = 0;
+	int fd = openat(m->lroot, part, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0)
+		return -errno;
+	struct stat st;
+	if (resume && fstat(fd, &st) == 0 && (uint64_t)st.st_size <= size)
+		*offset = (uint64_t)st.st_size;
+	if (ftruncate(fd, (off_t)*offset) < 0 || lseek(fd, (off_t)*offset, SEEK_SET) < 0) {
+		int e = -errno;
+		sys_close(fd);
+		return e;
+	}
+	return fd;
+}
+
+static int finish_part(struct mrun *m, int fd, const struct mentry *s,
+		       const char *part, const char *rel)
+{
+	if (!m->o->no_mtime) {
+		struct timespec ts[2] = { { .tv_nsec = UTIME_OMIT },
+					  { .tv_sec = s->mtime } };
+		if (futimens(fd, ts) < 0)
+			return -errno;
+	}
+	if (close(fd) < 0)
+		return -errno;
+	return renameat(m->lroot, part, m->lroot, rel) < 0 ? -errno : 0;
+}
+
+/* One download attempt. resume: keep what the temp file holds. */
+static int get_once(struct mrun *m, int w, const struct mentry *s, int resume,
+		    uint64_t *moved)
+{
+	char part[4096], rpath[URL_PATH_MAX];
+	struct ftpconn *c = &m->conn[w];
+	int rc = part_name(s->path, part, sizeof part);
+	if (rc == 0)
+		rc = mrun_rpath(m, s->path, rpath, sizeof rpath);
+	if (rc < 0)
+		return rc;
+	uint64_t off;
+	int fd = open_part(m, part, resume && (c->feat & FEAT_REST), s->size, &off);
+	if (fd < 0)
+		return fd;
+	struct xfer_opts o;
+	struct xfer_result r = { 0 };
+	struct wprog wp;
+	xopts(m, w, s->size - off, &wp, &o);
+	if (off < s->size || s->size == 0)
+		rc = ftp_retr(c, rpath, off, fd, &o, &r);
+	*moved = r.bytes;
+	if (rc == 0)
+		return finish_part(m, fd, s, part, s->path);
+	sys_close(fd);
+	return rc;
+}
+
+static int put_once(struct mrun *m, int w, const struct mentry *s, uint64_t *moved)
+{
+	char rpath[URL_PATH_MAX];
+	struct ftpconn *c = &m->conn[w];
+	int rc = mrun_rpath(m, s->path, rpath, sizeof rpath);
+	if (rc < 0)
+		return rc;
+	int fd = openat(m->lroot, s->path, O_RDONLY | O_CLOEXEC |
+			(m->o->follow_symlinks ? 0 : O_NOFOLLOW));
+	if (fd < 0)
+		return -errno;
+	struct xfer_opts o;
+	struct xfer_result r = { 0 };
+	struct wprog wp;
+	xopts(m, w, s->size, &wp, &o);
+	rc = ftp_stor(c, rpath, 0, fd, &o, &r);
+	*moved = r.bytes;
+	sys_close(fd);
+	if (rc == 0 && !m->o->no_mtime && (c->feat & FEAT_MFMT))
+		rc = ftp_mfmt(c, rpath, s->mtime, 1);
+	return rc;
+}
+
+static int mtime_once(struct mrun *m, int w, const struct mentry *s)
+{
+	if (m->upload) {
+		char rpath[URL_PATH_MAX];
+		int rc = mrun_rpath(m, s->path, rpath, sizeof rpath);
+		return rc < 0 ? rc : ftp_mfmt(&m->conn[w], rpath, s->mtime, 1);
+	}
+	struct timespec ts[2] = { { .tv_nsec = UTIME_OMIT }, { .tv_sec = s->mtime } };
+	return utimensat(m->lroot, s->path, ts, AT_SYMLINK_NOFOLLOW) < 0 ? -errno : 0;
+}
+
+/* Run one file action with reconnects and bounded, growing back-off. */
+static void file_item(struct mrun *m, int w, size_t i)
+{
+	const struct mact *a = &m->plan.v[i];
+	uint64_t moved = 0;
+	int rc = 0;
+	for (int attempt = 0; ; attempt++) {
+		rc = mrun_conn(m, w);
+		if (rc == 0 && a->kind == MACT_MTIME)
+			rc = mtime_once(m, w, a->src);
+		else if (rc == 0 && m->upload)
+			rc = put_once(m, w, a->src, &moved);
+		else if (rc == 0)
+			rc = get_once(m, w, a->src, m->o->cont || attempt > 0, &moved);
+		if (rc == 0 || attempt >= m->o->retries || !ftp_transient(&m->conn[w], rc))
+			break;
+		if (rc != -EREMOTEIO)
+			ftp_close(&m->conn[w], 0);
+		int ms = BACKOFF_MS << attempt;
+		usleep((useconds_t)(ms > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : ms) * 1000u);
+	}
+	const char *verb = a->kind == MACT_MTIME ? "mtime" : m->upload ? "put" : "get";
+	progress_file_done(&m->prog, w, verb, a->path, moved, rc == 0);
+	if (rc < 0) {
+		char msg[FTP_MSG_MAX + 64];
+		mrun_fail(m, a->path, "%s: %s", verb, ftp_strerror(&m->conn[w], rc, msg, sizeof msg));
+	}
+}
+
+/* Directories and deletes run in plan order on connection 0. */
+static int local_dir_op(struct mrun *m, const struct mact *a)
+{
+	if (a->kind == MACT_MKDIR)
+		return mkdirat(m->lroot, a->path, 0755) < 0 && errno != EEXIST ? -errno : 0;
+	int flags = a->dst->type == 'd' ? AT_REMOVEDIR : 0;
+	return unlinkat(m->lroot, a->path, flags) < 0 && errno != ENOENT ? -errno : 0;
+}
+
+static int remote_dir_op(struct mrun *m, const struct mact *a)
+{
+	char rpath[URL_PATH_MAX];
+	int rc = mrun_rpath(m, a->path, rpath, sizeof rpath);
+	if (rc == 0)
+		rc = mrun_conn(m, 0);
+	if (rc < 0)
+		return rc;
+	const char *verb = a->kind == MACT_MKDIR ? "MKD" :
+			   a->dst->type == 'd' ? "RMD" : "DELE";
+	return ftp_path_cmd(&m->conn[0], verb, rpath);
+}
+
+static void serial_item(struct mrun *m, size_t i)
+{
+	const struct mact *a = &m->plan.v[i];
+	int rc = m->upload ? remote_dir_op(m, a) : local_dir_op(m, a);
+	if (rc < 0) {
+		char msg[FTP_MSG_MAX + 64];
+		mrun_fail(m, a->path, "%s: %s", mact_name(a->kind),
+			  m->upload ? ftp_strerror(&m->conn[0], rc, msg, sizeof msg)
+				    : strerror(-rc));
+	} else if (m->o->verbose && !m->o->quiet) {
+		progress_note(&m->prog, "%s %s", mact_name(a->kind), a->path);
+	}
+}
+
+static void file_item_ix(struct mrun *m, int w, size_t i)
+{
+	file_item(m, w, m->items[i]);
+}
+
+void exec_plan(struct mrun *m)
+{
+	const struct mplan *p = &m->plan;
+	size_t nfiles = 0;
+	for (size_t i = 0; i < p->n; i++)
+		if (p->v[i].kind == MACT_MKDIR)
+			serial_item(m, i);
+	m->items = calloc(p->n + 1, sizeof *m->items);
+	if (!m->items) {
+		mrun_fail(m, ".", "out of memory");
+		return;
+	}
+	for (size_t i = 0; i < p->n; i++) {
+		if (p->v[i].kind == MACT_COPY || p->v[i].kind == MACT_MTIME)
+			m->items[nfiles++] = i;
+		else if (p->v[i].kind == MACT_CONFLICT)
+			mrun_fail(m, p->v[i].path, "a file on one side, a directory or link on the other");
+	}
+	mrun_pool(m, nfiles, file_item_ix);
+	free(m->items);
+	m->items = NULL;
+	for (size_t i = 0; i < p->n; i++)
+		if (p->v[i].kind == MACT_DELETE)
+			serial_item(m, i);
+}

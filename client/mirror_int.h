@@ -1,0 +1,79 @@
+/*
+ * mirror_int.h - state of one mirror run, shared by mirror.c,
+ * mirror_scan.c and mirror_exec.c. Not a public API.
+ *
+ * Parallelism uses THREADS, one per control connection (--parallel N),
+ * not processes: the workers share the entry lists, the plan, the
+ * progress line and the failure list, which threads do without any IPC
+ * or copying; the bytes themselves move inside the kernel (splice,
+ * sendfile), so a worker mostly waits in poll() and there is nothing to
+ * gain from separate address spaces. Each worker owns its struct ftpconn
+ * and touches shared state only under m->lock.
+ */
+#ifndef ZC_CLIENT_MIRROR_INT_H
+#define ZC_CLIENT_MIRROR_INT_H
+
+#include <pthread.h>
+#include <stdarg.h>
+
+#include "buf.h"
+#include "ftpconn.h"
+#include "mirror.h"
+#include "progress.h"
+#include "url.h"
+
+struct mrun {
+	const struct mirror_opts *o;
+	struct zc_url url;		/* the remote side (password inside) */
+	int upload;			/* 1: local -> remote */
+	char rroot[URL_PATH_MAX];	/* remote root, no trailing '/' ("" = /) */
+	const char *lroot_path;
+	int lroot;			/* local root dir fd; -1 if it does not exist */
+	int nconn;
+	struct ftpconn conn[MIRROR_PARALLEL_MAX];
+	struct mlist src, dst;		/* download: src remote; upload: src local */
+	struct mplan plan;
+	struct progress prog;
+	pthread_mutex_t lock;
+	struct zbuf failures;		/* "  path: reason\n" lines */
+	size_t nfailed;
+	int scan_incomplete;		/* a listing failed: no deletes */
+	int remote_root_missing;	/* upload: create the root first */
+	size_t next;			/* pool: next item index (under lock) */
+	size_t *items;			/* pool: plan indices of file actions */
+};
+
+/* Record a failed path (thread-safe); never pass a URL here. */
+void mrun_fail(struct mrun *m, const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* m->rroot + "/" + rel into buf. 0 or -ENAMETOOLONG. */
+int mrun_rpath(const struct mrun *m, const char *rel, char *buf, size_t n);
+/* Make sure worker w's connection is up. 0 or the ftp_connect() error. */
+int mrun_conn(struct mrun *m, int w);
+
+/*
+ * Run fn(m, w, i) for every i in [0, n) on up to m->nconn workers
+ * (w = worker index = connection index). Returns 0; fn reports its own
+ * failures with mrun_fail().
+ */
+typedef void (*mrun_item_fn)(struct mrun *m, int w, size_t i);
+void mrun_pool(struct mrun *m, size_t n, mrun_item_fn fn);
+
+/* mirror.c: setup. The local root is created for a download (mkdir -p)
+ * unless dry_run; it stays -1 when absent. 0 or -errno (message printed
+ * by the caller). */
+int mrun_open_local_root(struct mrun *m, const char *path);
+/* Parse the URL, resolve credentials, init the connections (not
+ * connected). Prints its own message. 0, -EINVAL or -EACCES. */
+int mrun_setup_remote(struct mrun *m, const char *arg);
+/* Print why connection 0 could not connect (no password, ever). */
+void mrun_report_connect(struct mrun *m, int rc);
+
+/* mirror_scan.c: fill the lists. 0 or a negative error for the root. */
+int scan_local(struct mrun *m, struct mlist *out, int follow);
+int scan_remote(struct mrun *m, struct mlist *out);
+/* mirror_exec.c */
+void exec_checksums(struct mrun *m);
+void exec_plan(struct mrun *m);
+
+#endif
