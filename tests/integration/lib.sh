@@ -8,6 +8,7 @@
 # zc_check DESC CMD...  run CMD, count a failure (with DESC) if it fails
 # zc_same FILE1 FILE2   byte-identical check (sha256)
 # zc_fails CMD...       succeeds when CMD fails
+# zc_give PATH          chown PATH to the account virtual users run as
 # zc_finish         print the summary and exit 0/1
 
 : "${srcdir:=$(dirname "$0")/../..}"
@@ -49,6 +50,10 @@ zc_check() {
 		zc_failed=$((zc_failed + 1))
 		echo "FAIL: $zc_desc (command: $*)"
 	fi
+}
+
+zc_give() {	# zc_give PATH: hand PATH to the virtual users' account (as root)
+	[ -z "${ZC_OWNER:-}" ] || chown -R "$ZC_OWNER" "$1"
 }
 
 zc_fails() {	# zc_fails CMD...: true when CMD fails (CMD may be a function)

@@ -44,6 +44,7 @@ zc_check "upload into new dirs" $C --ftp-create-dirs -T "$L/up.bin" "$UW/a/b/up3
 zc_check "nested upload same" zc_same "$L/up.bin" "$W/a/b/up3.bin"
 # Resume an upload: the server has the first 700000 bytes.
 head -c 700000 "$L/up.bin" >"$W/part.bin"
+zc_give "$W/part.bin"
 zc_check "resume upload" $C -C - -T "$L/up.bin" "$UW/part.bin"
 zc_check "resumed upload same" zc_same "$L/up.bin" "$W/part.bin"
 

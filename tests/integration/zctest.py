@@ -544,9 +544,7 @@ class Server:
         for name, spec in users.items():
             pw, home = spec if isinstance(spec, tuple) else (spec, None)
             home = home or os.path.join(self.tmp, "home", name)
-            os.makedirs(home, exist_ok=True)
-            # Writable by whatever uid a privilege-dropped session uses.
-            os.chmod(home, 0o777)
+            os.makedirs(home, mode=0o755, exist_ok=True)
             self.users[name] = (pw, home)
             lines.append("%s:%s:%s\n" % (name, hash_password(pw), home))
         with open(self.users_path, "w") as f:
@@ -562,7 +560,42 @@ class Server:
 
     # ---- lifecycle
 
+    def owner(self, kind="virtual"):
+        """(uid, gid) the server's sessions of kind ("virtual" or
+        "anonymous") run as when it is started as root, else None."""
+        if os.geteuid() != 0:
+            return None
+        sec, opt, default = (("users", "virtual_account", "ftp") if kind == "virtual"
+                             else ("anonymous", "user", "ftp"))
+        name = (self.sections.get(sec) or {}).get(opt) or \
+            server_defaults().get(sec, {}).get(opt, default)
+        try:
+            pw = pwd.getpwnam(name)
+        except KeyError:
+            return None
+        return pw.pw_uid, pw.pw_gid
+
+    def give(self, path, kind="virtual"):
+        """Hand path (recursively) to the account sessions of kind run as,
+        as an administrator would for an upload area or a user's files."""
+        ids = self.owner(kind)
+        if ids is None:
+            return
+        for d, _dirs, files in os.walk(path):
+            os.chown(d, *ids)
+            for f in files:
+                os.chown(os.path.join(d, f), *ids)
+        if not os.path.isdir(path):
+            os.chown(path, *ids)
+
     def start(self):
+        # Users own their homes; anonymous owns the root only when it may
+        # write there.
+        for _pw, home in self.users.values():
+            self.give(home)
+        anon = self.sections.get("anonymous") or {}
+        if anon.get("upload") or anon.get("mkdir"):
+            self.give(self.root, "anonymous")
         for attempt in range(5):
             self.port = free_port(self.hosts)
             self.sections["listen"]["port"] = self.port
@@ -851,7 +884,8 @@ def _cli():
                      ("ZC_TMP", srv.tmp), ("ZC_ROOT", srv.root),
                      ("ZC_LOG", srv.log_path),
                      ("ZC_XFERLOG", srv.xferlog_path),
-                     ("ZC_START", _proc_table()[srv.pid][2])):
+                     ("ZC_START", _proc_table()[srv.pid][2]),
+                     ("ZC_OWNER", "%d:%d" % srv.owner() if srv.owner() else "")):
                 f.write("%s='%s'\n" % (k, v))
             for u in srv.users:
                 f.write("ZC_HOME_%s='%s'\n" % (u, srv.home(u)))
