@@ -57,7 +57,7 @@ static void set_default_ints(struct zc_config *c)
 	c->privsep = 1;
 	c->local_enable = 1;
 	c->check_shell = 1;
-	c->max_login_pending = 32;
+	c->max_login_pending = 64;
 }
 
 int zc_config_defaults(struct zc_config *c)

@@ -6,9 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/crypto.h>
 
+#include "accounts.h"
 #include "auth.h"
 #include "buf.h"
 #include "compat.h"
@@ -37,7 +39,7 @@ static int split_user_line(char *line, char **name, char **hash, char **home)
 }
 
 /* Constant-time check of pass against a crypt hash. */
-static int verify_hash(const char *pass, const char *hash)
+int auth_verify_hash(const char *pass, const char *hash)
 {
 	static struct crypt_data cd;	/* ~32 KiB: not on the stack */
 	memset(&cd, 0, sizeof cd);
@@ -48,55 +50,78 @@ static int verify_hash(const char *pass, const char *hash)
 	return ok;
 }
 
-/* A user we don't know still costs one crypt with a real setting (the
- * first hash of the file), so unknown and known names take equal time. */
-static int lookup_virtual(FILE *f, const char *name, const char *pass, struct auth_user *out)
+enum lookup { FOUND_OK, FOUND_BAD, NOT_FOUND };
+
+/* Look name up in the virtual-users file. dummy receives the file's first
+ * hash so the caller can spend the same crypt work on unknown names. */
+static enum lookup lookup_virtual(FILE *f, const char *name, const char *pass,
+				  struct auth_user *out, char *dummy, size_t dummysz)
 {
 	char line[AUTH_LINE_MAX];
-	char dummy[256] = "";
-	int found = 0, ok = 0;
-	while (!found && fgets(line, sizeof line, f)) {
+	enum lookup res = NOT_FOUND;
+	while (res == NOT_FOUND && fgets(line, sizeof line, f)) {
 		char *n, *h, *home;
 		if (split_user_line(line, &n, &h, &home) < 0)
 			continue;
 		if (!dummy[0])
-			zc_strlcpy(dummy, h, sizeof dummy);
+			zc_strlcpy(dummy, h, dummysz);
 		if (strcmp(n, name) != 0)
 			continue;
-		found = 1;
-		ok = verify_hash(pass, h);
-		if (ok && zc_strlcpy(out->root, home, sizeof out->root) < 0)
-			ok = 0;
+		res = auth_verify_hash(pass, h) ? FOUND_OK : FOUND_BAD;
+		if (res == FOUND_OK && zc_strlcpy(out->root, home, sizeof out->root) < 0)
+			res = FOUND_BAD;
 	}
-	if (!found && dummy[0])
-		(void)verify_hash(pass, dummy);
 	explicit_bzero(line, sizeof line);
-	return ok ? 0 : -EACCES;
+	return res;
+}
+
+static int check_anonymous(const struct zc_config *cfg, struct auth_user *out)
+{
+	if (!cfg->anon_enable)
+		return -EACCES;
+	out->kind = AUTH_ANONYMOUS;
+	out->anonymous = 1;
+	out->writable = cfg->anon_upload;
+	out->can_mkdir = cfg->anon_mkdir;
+	zc_strlcpy(out->account, cfg->anon_user, sizeof out->account);
+	return zc_strlcpy(out->root, cfg->anon_root, sizeof out->root) < 0 ? -ENAMETOOLONG : 0;
+}
+
+static enum lookup check_virtual(const struct zc_config *cfg, const char *name,
+				 const char *pass, struct auth_user *out, char *dummy, size_t dsz)
+{
+	if (!cfg->users_file)
+		return NOT_FOUND;
+	FILE *f = fopen(cfg->users_file, "re");
+	if (!f) {
+		log_err_errno("cannot read users file %s", cfg->users_file);
+		return NOT_FOUND;
+	}
+	enum lookup res = lookup_virtual(f, name, pass, out, dummy, dsz);
+	fclose(f);
+	out->kind = AUTH_VIRTUAL;
+	out->writable = cfg->users_writable;
+	zc_strlcpy(out->account, cfg->virtual_account, sizeof out->account);
+	return res;
 }
 
 int auth_check(const struct zc_config *cfg, const char *name, const char *pass,
 	       struct auth_user *out)
 {
+	char dummy[256] = "";
 	memset(out, 0, sizeof *out);
-	if (auth_is_anonymous_name(name)) {
-		if (!cfg->anon_enable)
-			return -EACCES;
-		out->anonymous = 1;
-		out->writable = cfg->anon_upload;
-		out->can_mkdir = cfg->anon_mkdir;
-		return zc_strlcpy(out->root, cfg->anon_root, sizeof out->root) < 0 ? -ENAMETOOLONG : 0;
+	int rc = auth_is_anonymous_name(name) ? check_anonymous(cfg, out) : -EACCES;
+	if (!out->anonymous) {
+		enum lookup res = check_virtual(cfg, name, pass, out, dummy, sizeof dummy);
+		if (res == NOT_FOUND && geteuid() == 0 && cfg->local_enable)
+			return local_user_check(cfg, name, pass, out);
+		/* An unknown name costs one crypt, like a known one. */
+		if (res == NOT_FOUND && dummy[0])
+			(void)auth_verify_hash(pass, dummy);
+		rc = res == FOUND_OK ? 0 : -EACCES;
 	}
-	if (!cfg->users_file)
-		return -EACCES;
-	FILE *f = fopen(cfg->users_file, "re");
-	if (!f) {
-		int err = -errno;
-		log_err_errno("cannot read users file %s", cfg->users_file);
-		return err;
-	}
-	int rc = lookup_virtual(f, name, pass, out);
-	fclose(f);
-	out->writable = cfg->users_writable;
+	if (rc == 0 && auth_apply_user_options(cfg, name, out) < 0)
+		rc = -EACCES;
 	return rc;
 }
 

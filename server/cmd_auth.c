@@ -9,6 +9,8 @@
 #include "compat.h"
 #include "datachan.h"
 #include "log.h"
+#include "master.h"
+#include "privsep.h"
 #include "reply_codes.h"
 #include "session.h"
 
@@ -46,7 +48,7 @@ static void cmd_user(struct session *s, const char *arg)
 		reply(s, FTP_R_NEED_PASSWORD, "Please specify the password.");
 }
 
-static void login_failed(struct session *s)
+void session_login_failed(struct session *s, int delay_ms)
 {
 	const struct zc_config *c = s->cfg;
 	s->login_failures++;
@@ -54,8 +56,8 @@ static void login_failed(struct session *s)
 	s->login = LOGIN_NONE;
 	s->user[0] = '\0';
 	/* Slow down password guessing; the delay is the same for every cause. */
-	if (c->login_fail_delay_ms > 0)
-		poll(NULL, 0, c->login_fail_delay_ms);
+	if (delay_ms > 0)
+		poll(NULL, 0, delay_ms);
 	reply(s, FTP_R_NOT_LOGGED_IN, "Login incorrect.");
 	if (c->max_login_failures > 0 && s->login_failures >= c->max_login_failures) {
 		log_info("too many failed logins, closing");
@@ -63,16 +65,17 @@ static void login_failed(struct session *s)
 	}
 }
 
-static int login_open_root(struct session *s, const struct auth_user *u)
+void session_logged_in(struct session *s, const char *name, const struct auth_user *u)
 {
-	int rc = vfs_init(&s->vfs, u->root, u->writable, (mode_t)s->cfg->local_umask);
-	if (rc < 0) {
-		log_err("cannot open root %s for user \"%s\": %s", u->root, s->user, strerror(-rc));
-		return rc;
-	}
+	zc_strlcpy(s->user, name, sizeof s->user);
 	s->vfs.can_mkdir = u->can_mkdir;
+	s->vfs.deny = s->cfg->files_deny;
 	s->vfs_open = 1;
-	return 0;
+	s->login = LOGIN_DONE;
+	s->anonymous = u->anonymous;
+	s->login_failures = 0;
+	master_mark_logged_in();
+	log_info("login ok, user \"%s\"%s", s->user, u->anonymous ? " (anonymous)" : "");
 }
 
 static void cmd_pass(struct session *s, const char *arg)
@@ -85,26 +88,33 @@ static void cmd_pass(struct session *s, const char *arg)
 		reply(s, FTP_R_BAD_SEQUENCE, "Login with USER first.");
 		return;
 	}
-	struct auth_user u;
-	int rc = auth_check(s->cfg, s->user, arg, &u);
-	if (rc < 0) {
-		login_failed(s);
+	if (s->mon_fd >= 0) {
+		privsep_login(s, arg);
 		return;
 	}
-	if (login_open_root(s, &u) < 0) {
+	struct auth_user u;
+	if (auth_check(s->cfg, s->user, arg, &u) < 0) {
+		session_login_failed(s, s->cfg->login_fail_delay_ms);
+		return;
+	}
+	int rc = vfs_init(&s->vfs, u.root, u.writable, (mode_t)u.umask);
+	if (rc < 0) {
+		log_err("cannot open root %s for user \"%s\": %s", u.root, s->user, strerror(-rc));
 		s->login = LOGIN_NONE;
 		reply(s, FTP_R_NOT_LOGGED_IN, "Login failed: home directory unavailable.");
 		return;
 	}
-	s->login = LOGIN_DONE;
-	s->anonymous = u.anonymous;
-	s->login_failures = 0;
-	log_info("login ok, user \"%s\"%s", s->user, u.anonymous ? " (anonymous)" : "");
+	session_logged_in(s, s->user, &u);
 	reply(s, FTP_R_LOGGED_IN, "Login successful.");
 }
 
 static void cmd_rein(struct session *s, const char *arg)
 {
+	if (s->ids_dropped) {
+		/* This process runs as the user now and cannot check another login. */
+		reply(s, FTP_R_NOT_IMPL, "REIN is not available here; reconnect to log in again.");
+		return;
+	}
 	logout(s);
 	reply(s, FTP_R_READY, "Ready for new user.");
 }

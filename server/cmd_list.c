@@ -12,6 +12,7 @@
 #include "datachan.h"
 #include "listing.h"
 #include "log.h"
+#include "namelist.h"
 #include "reply_codes.h"
 #include "session.h"
 #include "sys.h"
@@ -61,6 +62,15 @@ static void fill_entry(const struct session *s, struct entry_buf *b, const struc
 	perm_fact(s, st, b->perm, sizeof b->perm);
 	b->e.perm = b->perm;
 	b->e.name = name;
+}
+
+/* Names a listing leaves out: hidden and denied patterns, and the temp
+ * files of uploads in progress (not yet the file they will become). */
+static int listed(const struct session *s, const char *name)
+{
+	if (strncmp(name, VFS_TEMP_PREFIX, sizeof VFS_TEMP_PREFIX - 1) == 0)
+		return 0;
+	return !namelist_match(s->cfg->files_hide, name) && !namelist_match(s->cfg->files_deny, name);
 }
 
 static int format_entry(const struct session *s, struct zbuf *out, enum list_kind k,
@@ -115,7 +125,7 @@ static int list_dir(struct session *s, DIR *d, const char *dirarg, enum list_kin
 	while (rc == 0 && (de = readdir(d)) != NULL) {
 		struct stat st;
 		int dot = strcmp(de->d_name, ".") == 0, dotdot = strcmp(de->d_name, "..") == 0;
-		if (dotdot || (dot && k != LIST_MLSD))
+		if (dotdot || (dot && k != LIST_MLSD) || (!dot && !listed(s, de->d_name)))
 			continue;
 		if (entry_stat(s, d, dirarg, de->d_name, k, &st) < 0)
 			continue;	/* vanished meanwhile */
@@ -265,7 +275,8 @@ void list_stat_path(struct session *s, const char *arg)
 		struct dirent *de;
 		time_t now = time(NULL);
 		while (!b.err && (de = readdir(d)) != NULL) {
-			if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0
+			    || !listed(s, de->d_name))
 				continue;
 			if (vfs_dir_stat(d, de->d_name, &st, 0) < 0)
 				continue;

@@ -4,14 +4,19 @@
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "accounts.h"
 #include "address.h"
+#include "jail.h"
+#include "privsep.h"
 #include "log.h"
 #include "master.h"
 #include "net.h"
@@ -22,8 +27,16 @@
 /* How long SIGTERM waits for sessions to exit before SIGKILL. */
 #define STOP_GRACE_MS 3000
 
+/* One byte per child slot in memory shared with the sessions: a session
+ * marks its slot when it logs in, so the master can tell connections that
+ * are still in the login phase (see evict_pending). */
+#define SLOT_MAX 100000
+enum slot_state { SLOT_FREE, SLOT_PENDING, SLOT_LOGGED_IN, SLOT_EVICTED };
+
 struct child {
 	pid_t pid;
+	unsigned slot;
+	long long started_ms;
 	struct sockaddr_storage ip;
 };
 
@@ -35,7 +48,49 @@ static struct {
 	int sigfd;
 	struct child *kids;
 	size_t n_kids, cap_kids;
+	volatile unsigned char *slots;	/* shared mapping, SLOT_MAX bytes */
+	int stopping;
+	unsigned next_slot;
 } M;
+
+static volatile unsigned char *my_slot;	/* in a session process */
+
+void master_mark_logged_in(void)
+{
+	if (my_slot)
+		*my_slot = SLOT_LOGGED_IN;
+}
+
+void master_forget_shared(void)
+{
+	if (M.slots)
+		munmap((void *)M.slots, SLOT_MAX);
+	M.slots = NULL;
+	my_slot = NULL;
+}
+
+static int slots_init(void)
+{
+	void *p = mmap(NULL, SLOT_MAX, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return -errno;
+	M.slots = p;
+	return 0;
+}
+
+/* A free slot, scanning on from the last one handed out. */
+static int slot_alloc(void)
+{
+	for (unsigned i = 0; i < SLOT_MAX; i++) {
+		unsigned s = (M.next_slot + i) % SLOT_MAX;
+		if (M.slots[s] == SLOT_FREE) {
+			M.next_slot = s + 1;
+			M.slots[s] = SLOT_PENDING;
+			return (int)s;
+		}
+	}
+	return -ENOSPC;
+}
 
 static int open_listeners(void)
 {
@@ -77,7 +132,7 @@ static unsigned count_ip(const struct sockaddr *ip)
 	return n;
 }
 
-static int add_child(pid_t pid, const struct sockaddr_storage *ip)
+static int add_child(pid_t pid, unsigned slot, const struct sockaddr_storage *ip)
 {
 	if (M.n_kids == M.cap_kids) {
 		size_t cap = M.cap_kids ? M.cap_kids * 2 : 64;
@@ -88,6 +143,8 @@ static int add_child(pid_t pid, const struct sockaddr_storage *ip)
 		M.cap_kids = cap;
 	}
 	M.kids[M.n_kids].pid = pid;
+	M.kids[M.n_kids].slot = slot;
+	M.kids[M.n_kids].started_ms = sys_now_ms();
 	M.kids[M.n_kids].ip = *ip;
 	M.n_kids++;
 	return 0;
@@ -100,11 +157,12 @@ static void reap_children(void)
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 		for (size_t i = 0; i < M.n_kids; i++) {
 			if (M.kids[i].pid == pid) {
+				M.slots[M.kids[i].slot] = SLOT_FREE;
 				M.kids[i] = M.kids[--M.n_kids];
 				break;
 			}
 		}
-		if (WIFSIGNALED(status))
+		if (WIFSIGNALED(status) && !M.stopping && WTERMSIG(status) != SIGKILL)
 			log_err("session %d killed by signal %d", (int)pid, WTERMSIG(status));
 	}
 }
@@ -120,15 +178,99 @@ static void refuse(int fd, const char *why)
 	close(fd);
 }
 
-static void run_child(int fd, const sigset_t *oldmask)
+static int use_privsep(void)
 {
+	return geteuid() == 0 && M.cfg.privsep;
+}
+
+/* Fail at start-up, with the fix in the message, rather than at the first
+ * connection. */
+static void privsep_check_setup(const struct zc_config *cfg)
+{
+	char err[512];
+	struct account a;
+	if (jail_prepare(cfg, err, sizeof err) < 0)
+		fatal("privilege separation: %s", err);
+	if (account_lookup(cfg->privsep_user, &a) < 0 || a.uid == 0)
+		fatal("privilege separation needs the unprivileged account \"%s\": create it "
+		      "(useradd --system --no-create-home --shell /usr/sbin/nologin %s) or set "
+		      "server { privsep_user = ... }", cfg->privsep_user, cfg->privsep_user);
+}
+
+static void run_child(int fd, unsigned slot, const sigset_t *oldmask)
+{
+	/* Its own process group, so the master can end a session together
+	 * with the pre-login worker it may have forked. */
+	setpgid(0, 0);
 	for (int i = 0; i < M.n_lfd; i++)
 		close(M.lfd[i]);
 	close(M.sigfd);
 	signal(SIGCHLD, SIG_DFL);
 	sigprocmask(SIG_SETMASK, oldmask, NULL);
-	session_run(fd, &M.cfg);
+	my_slot = &M.slots[slot];
+	if (use_privsep())
+		monitor_run(fd, &M.cfg);
+	else
+		session_run(fd, &M.cfg);
 	_exit(0);
+}
+
+/* A connection younger than this is taken to be a client in the middle of
+ * logging in, never a slow or idle one. */
+#define EVICT_MIN_AGE_MS 1000
+
+static unsigned pending_from(const struct sockaddr_storage *ip)
+{
+	unsigned n = 0;
+	for (size_t j = 0; j < M.n_kids; j++)
+		n += M.slots[M.kids[j].slot] == SLOT_PENDING
+			&& addr_same_host((struct sockaddr *)&M.kids[j].ip, (struct sockaddr *)ip);
+	return n;
+}
+
+/* max_login_pending: when that many connections have not logged in yet,
+ * make room by dropping one, always from the address holding the most
+ * pending connections: preferably one pending for a while (oldest first),
+ * else, if the newcomer's address holds fewer, the heaviest address's
+ * oldest. A flood or clients that never finish (slowloris) thus pay for
+ * themselves, and a client that logs in promptly from elsewhere gets in.
+ * Returns 0 if there is room now, -EBUSY if the newcomer itself is the
+ * heaviest sender and every pending connection is fresh. */
+static int make_room_pending(const struct sockaddr_storage *newcomer)
+{
+	size_t pending = 0, old = SIZE_MAX, any = SIZE_MAX;
+	unsigned best_old = 0, best_any = 0;
+	long long now = sys_now_ms();
+	for (size_t i = 0; i < M.n_kids; i++) {
+		const struct child *k = &M.kids[i];
+		if (M.slots[k->slot] != SLOT_PENDING)
+			continue;
+		pending++;
+		unsigned same = pending_from(&k->ip);
+		if (same > best_any || (same == best_any && k->started_ms < M.kids[any].started_ms)) {
+			best_any = same;
+			any = i;
+		}
+		if (now - k->started_ms >= EVICT_MIN_AGE_MS
+		    && (same > best_old || (same == best_old && k->started_ms < M.kids[old].started_ms))) {
+			best_old = same;
+			old = i;
+		}
+	}
+	if (pending < (size_t)M.cfg.max_login_pending)
+		return 0;
+	size_t victim = old != SIZE_MAX ? old
+		: pending_from(newcomer) + 1 < best_any ? any : SIZE_MAX;
+	if (victim == SIZE_MAX)
+		return -EBUSY;
+	char who[64];
+	if (addr_to_string((struct sockaddr *)&M.kids[victim].ip, who, sizeof who) < 0)
+		zc_strlcpy(who, "?", sizeof who);
+	log_info("max_login_pending (%d) reached: dropping a pending connection from %s",
+		 M.cfg.max_login_pending, who);
+	M.slots[M.kids[victim].slot] = SLOT_EVICTED;
+	kill(-M.kids[victim].pid, SIGKILL);
+	return 0;
 }
 
 static void accept_one(int lfd, const sigset_t *oldmask)
@@ -151,17 +293,31 @@ static void accept_one(int lfd, const sigset_t *oldmask)
 		refuse(fd, "Too many connections from your address.");
 		return;
 	}
+	if (make_room_pending(&peer) < 0) {
+		log_info("refused connection: max_login_pending (%d) reached", M.cfg.max_login_pending);
+		refuse(fd, "Too many logins in progress, try again later.");
+		return;
+	}
+	int slot = slot_alloc();
+	if (slot < 0) {
+		refuse(fd, "Too many users, try again later.");
+		return;
+	}
 	pid_t pid = fork();
 	if (pid == 0)
-		run_child(fd, oldmask);
+		run_child(fd, (unsigned)slot, oldmask);
 	if (pid < 0) {
 		log_err_errno("fork");
+		M.slots[slot] = SLOT_FREE;
 		refuse(fd, "Server busy, try again later.");
 		return;
 	}
+	setpgid(pid, pid);	/* also here: whichever runs first wins the race */
 	close(fd);
-	if (add_child(pid, &peer) < 0)
-		log_err("child table full: session %d not counted", (int)pid);
+	if (add_child(pid, (unsigned)slot, &peer) < 0) {
+		log_err("child table full: ending session %d", (int)pid);
+		kill(pid, SIGKILL);
+	}
 }
 
 /* SIGHUP: new sessions get the new configuration; running ones keep
@@ -203,15 +359,16 @@ static int handle_signals(void)
 
 static void stop_sessions(void)
 {
+	M.stopping = 1;
 	for (size_t i = 0; i < M.n_kids; i++)
-		kill(M.kids[i].pid, SIGTERM);
+		kill(-M.kids[i].pid, SIGTERM);
 	long long deadline = sys_now_ms() + STOP_GRACE_MS;
 	while (M.n_kids > 0 && sys_now_ms() < deadline) {
 		sys_poll1(M.sigfd, POLLIN, 100);
 		reap_children();
 	}
 	for (size_t i = 0; i < M.n_kids; i++)
-		kill(M.kids[i].pid, SIGKILL);
+		kill(-M.kids[i].pid, SIGKILL);
 	while (M.n_kids > 0 && waitpid(-1, NULL, 0) > 0)
 		reap_children();
 }
@@ -242,6 +399,10 @@ int master_run(struct zc_config *cfg, master_load_fn reload)
 	M.cfg = *cfg;
 	M.reload = reload;
 	signal(SIGPIPE, SIG_IGN);	/* sendfile/splice to a closed peer raise it */
+	if (slots_init() < 0)
+		fatal("cannot map the session table: %s", strerror(errno));
+	if (use_privsep())
+		privsep_check_setup(&M.cfg);
 	if (setup_signals(&oldmask) < 0)
 		fatal("cannot set up signal handling: %s", strerror(errno));
 	if (open_listeners() < 0)

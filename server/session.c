@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "address.h"
+#include "auth.h"
 #include "compat.h"
 #include "datachan.h"
 #include "listing.h"
@@ -250,6 +251,7 @@ static void session_init(struct session *s, int ctl_fd, const struct zc_config *
 	s->cfg = cfg;
 	s->ctl_fd = ctl_fd;
 	s->pasv_fd = -1;
+	s->mon_fd = -1;
 	s->vfs.rootfd = -1;
 	s->hash_algo = HASH_SHA256;
 	s->hash_end = UINT64_MAX;
@@ -273,7 +275,16 @@ static void session_init(struct session *s, int ctl_fd, const struct zc_config *
 		zc_strlcpy(s->peer_str, "?", sizeof s->peer_str);
 }
 
-void session_run(int ctl_fd, const struct zc_config *cfg)
+void reply_raw_fd(int fd, int code, const char *text)
+{
+	struct zbuf b;
+	zbuf_init(&b, 4096);
+	if (reply_format(&b, code, text) == 0)
+		(void)sys_write_all_timeout(fd, b.p, b.len, REPLY_WRITE_TIMEOUT_MS);
+	zbuf_free(&b);
+}
+
+static struct session *session_start(int ctl_fd, const struct zc_config *cfg)
 {
 	static struct session sess;	/* one per process; ~70 KiB, kept off the stack */
 	struct session *s = &sess;
@@ -284,8 +295,11 @@ void session_run(int ctl_fd, const struct zc_config *cfg)
 	char ctx[96];
 	snprintf(ctx, sizeof ctx, "session %.63s", s->peer_str);
 	log_set_context(ctx);
-	log_info("connected");
-	reply(s, FTP_R_READY, "%s", cfg->banner ? cfg->banner : "zcftpd ready");
+	return s;
+}
+
+static void session_loop(struct session *s)
+{
 	while (!s->quit && wait_line(s) == 0) {
 		struct queued_line *q = &s->queue[s->q_head];
 		dispatch(s, q);
@@ -303,4 +317,39 @@ void session_run(int ctl_fd, const struct zc_config *cfg)
 		 s->login == LOGIN_DONE ? s->user : "");
 	sys_close(s->ctl_fd);
 	s->ctl_fd = -1;
+}
+
+void session_run(int ctl_fd, const struct zc_config *cfg)
+{
+	struct session *s = session_start(ctl_fd, cfg);
+	log_info("connected");
+	reply(s, FTP_R_READY, "%s", cfg->banner ? cfg->banner : "zcftpd ready");
+	session_loop(s);
+}
+
+void session_run_worker(int ctl_fd, int mon_fd, const struct zc_config *cfg)
+{
+	struct session *s = session_start(ctl_fd, cfg);
+	s->mon_fd = mon_fd;
+	log_info("connected");
+	reply(s, FTP_R_READY, "%s", cfg->banner ? cfg->banner : "zcftpd ready");
+	session_loop(s);
+}
+
+void session_run_user(int ctl_fd, const struct zc_config *cfg, const char *name,
+		      const struct auth_user *u, int rootfd,
+		      const struct queued_line *lines, unsigned n)
+{
+	struct session *s = session_start(ctl_fd, cfg);
+	if (vfs_init_fd(&s->vfs, rootfd, u->writable, (mode_t)u->umask) < 0) {
+		reply(s, FTP_R_NOT_LOGGED_IN, "Login failed: home directory unavailable.");
+		return;
+	}
+	session_logged_in(s, name, u);
+	s->ids_dropped = 1;
+	for (unsigned i = 0; i < n && i < SESSION_QUEUE_MAX; i++)
+		s->queue[i] = lines[i];
+	s->q_count = n < SESSION_QUEUE_MAX ? n : SESSION_QUEUE_MAX;
+	reply(s, FTP_R_LOGGED_IN, "Login successful.");
+	session_loop(s);
 }

@@ -73,13 +73,36 @@ struct session {
 	socklen_t port_len;
 	int epsv_all;
 
+	/* privilege separation: socket to the root monitor, or -1 */
+	int mon_fd;
+	int ids_dropped;	/* running as the logged-in user after privsep */
+
 	/* set by the control poll during a transfer */
 	int abor_seen;
 };
 
+struct auth_user;
+
 /* Run one session on an accepted control socket; returns when it ends.
- * The caller exits the process afterwards. */
+ * The caller exits the process afterwards. Single-process mode: logins
+ * are checked here and the session goes on as the logged-in user. */
 void session_run(int ctl_fd, const struct zc_config *cfg);
+/* Privilege separation, pre-login worker: like session_run, but PASS is
+ * sent to the monitor on mon_fd (see privsep.h). */
+void session_run_worker(int ctl_fd, int mon_fd, const struct zc_config *cfg);
+/* Privilege separation, after login: continue the session of user `name`
+ * (already authenticated, already running with its ids) on rootfd, first
+ * replying 230 and then serving the n lines the client had pipelined. */
+void session_run_user(int ctl_fd, const struct zc_config *cfg, const char *name,
+		      const struct auth_user *u, int rootfd,
+		      const struct queued_line *lines, unsigned n);
+/* Reply on a bare fd, for processes that have no session struct. */
+void reply_raw_fd(int fd, int code, const char *text);
+/* A failed login: count it, optionally wait delay_ms, reply 530, and end
+ * the session after max_login_failures (cmd_auth.c). */
+void session_login_failed(struct session *s, int delay_ms);
+/* Mark the session logged in as name with u's rights (vfs already open). */
+void session_logged_in(struct session *s, const char *name, const struct auth_user *u);
 
 /* Send a reply. fmt may produce several lines separated by '\n': the
  * reply is then sent as a RFC 959 multi-line reply. Write errors mark the

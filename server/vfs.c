@@ -13,6 +13,7 @@
 #include "buf.h"
 #include "sys.h"
 #include "vpath.h"
+#include "namelist.h"
 #include "vfs_int.h"
 
 /* RESOLVE_IN_ROOT returns EAGAIN when a concurrent rename could have let
@@ -56,7 +57,11 @@ int vfs_supported(void)
 
 int vfs_resolve(const struct vfs *v, const char *arg, char *vp)
 {
-	return vpath_resolve(v->cwd, arg ? arg : "", vp, VFS_PATH_MAX);
+	int r = vpath_resolve(v->cwd, arg ? arg : "", vp, VFS_PATH_MAX);
+	/* Denied names are refused here, on the one road every path takes. */
+	if (r == 0 && namelist_match_path(v->deny, vp))
+		return -EACCES;
+	return r;
 }
 
 int vfs_open_vpath(const struct vfs *v, const char *vp, int flags, mode_t mode)
@@ -137,6 +142,7 @@ int vfs_init_fd(struct vfs *v, int rootfd, int writable, mode_t umask)
 	zc_strlcpy(v->cwd, "/", sizeof v->cwd);
 	v->writable = writable;
 	v->can_mkdir = 0;
+	v->deny = NULL;
 	v->umask = umask & 0777;
 	return 0;
 }
@@ -221,6 +227,8 @@ int vfs_stat_entry(const struct vfs *v, const char *dir_arg, const char *name,
 	if (r < 0)
 		return r;
 	r = vpath_resolve(dir, name, vp, sizeof vp);
+	if (r == 0 && namelist_match_path(v->deny, vp))
+		r = -EACCES;
 	return r < 0 ? r : vfs_stat_vpath(v, vp, 0, st);
 }
 

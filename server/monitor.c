@@ -1,0 +1,240 @@
+/* monitor.c - the root side of privilege separation.
+ *
+ * The session process started by the master stays root only as long as it
+ * must: it forks the pre-login worker (unprivileged, chrooted into an empty
+ * directory), answers its login requests, and after a successful login
+ * becomes the user's session process itself (chroot, all ids dropped), so
+ * no root process remains beside a logged-in user. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "accounts.h"
+#include "compat.h"
+#include "jail.h"
+#include "log.h"
+#include "master.h"
+#include "privsep.h"
+#include "reply_codes.h"
+#include "sys.h"
+
+/* Extra time the monitor grants beyond the worker's own login timeout. */
+#define MONITOR_SLACK_MS 5000
+
+enum mon_state { MON_PRE_AUTH, MON_AUTHED, MON_CLOSING };
+
+/* Which request is allowed in which state: anything else is fatal. */
+static const uint32_t allowed[] = { [MON_PRE_AUTH] = PS_AUTH, [MON_AUTHED] = PS_HANDOFF,
+				   [MON_CLOSING] = 0 };
+
+struct monitor {
+	const struct zc_config *cfg;
+	int ctl_fd, sock;
+	pid_t worker;
+	enum mon_state state;
+	int failures;
+	struct auth_user user;
+	char name[SESSION_USER_MAX];
+	unsigned char msg[PS_HANDOFF_MAX];
+};
+
+static void kill_worker(struct monitor *m);
+
+/* Anything unexpected from the worker ends the session: it may be hostile. */
+static void __attribute__((noreturn)) die(struct monitor *m, const char *why)
+{
+	log_err("monitor: %s; ending the session", why);
+	kill_worker(m);
+	_exit(1);
+}
+
+static void answer(struct monitor *m, enum ps_type t)
+{
+	struct ps_answer a = { t };
+	if (send(m->sock, &a, sizeof a, MSG_NOSIGNAL) != (ssize_t)sizeof a)
+		log_warn_errno("monitor: cannot answer the worker");
+}
+
+/* Fill uid/gid for anonymous and virtual users from their system account. */
+static int resolve_ids(struct auth_user *u)
+{
+	struct account a;
+	if (u->kind == AUTH_LOCAL)
+		return 0;
+	int rc = account_lookup(u->account, &a);
+	if (rc < 0) {
+		log_err("system account \"%s\" for %s users: %s", u->account,
+			u->kind == AUTH_ANONYMOUS ? "anonymous" : "virtual", strerror(-rc));
+		return rc;
+	}
+	u->uid = a.uid;
+	u->gid = a.gid;
+	return a.uid == 0 ? -EPERM : 0;
+}
+
+/* Per-user session cap: one flock()ed slot file per session in
+ * run_dir/sessions; the kernel frees the slot when the process dies. */
+static int take_session_slot(const struct monitor *m)
+{
+	char dir[512], name[2 * SESSION_USER_MAX + 16];
+	if (m->user.max_sessions <= 0)
+		return 0;
+	if (snprintf(dir, sizeof dir, "%s/sessions", m->cfg->run_dir) >= (int)sizeof dir)
+		return -ENAMETOOLONG;
+	size_t o = 0;
+	for (const char *p = m->name; *p; p++)	/* hex: a name is never a path */
+		o += (size_t)snprintf(name + o, sizeof name - o, "%02x", (unsigned char)*p);
+	for (int i = 0; i < m->user.max_sessions; i++) {
+		snprintf(name + o, sizeof name - o, ".%d", i);
+		int dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		int fd = dfd < 0 ? -1 : openat(dfd, name, O_RDONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+		sys_close(dfd);
+		if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0)
+			return 0;	/* fd stays open for the life of the session */
+		sys_close(fd);
+	}
+	return -EUSERS;
+}
+
+static int valid_auth(const struct ps_auth *a, size_t len)
+{
+	return len == sizeof *a && memchr(a->user, 0, sizeof a->user)
+		&& memchr(a->pass, 0, sizeof a->pass);
+}
+
+static void handle_auth(struct monitor *m, size_t len)
+{
+	struct ps_auth *a = (struct ps_auth *)m->msg;
+	if (!valid_auth(a, len))
+		die(m, "malformed login request");
+	int rc = auth_check(m->cfg, a->user, a->pass, &m->user);
+	explicit_bzero(a->pass, sizeof a->pass);
+	if (rc == 0)
+		rc = resolve_ids(&m->user);
+	if (rc < 0) {
+		m->failures++;
+		/* The delay is spent here, where a compromised worker cannot skip it. */
+		if (m->cfg->login_fail_delay_ms > 0)
+			poll(NULL, 0, m->cfg->login_fail_delay_ms);
+		if (m->failures >= m->cfg->max_login_failures) {
+			m->state = MON_CLOSING;	/* the worker replies, then exits */
+			answer(m, PS_AUTH_FAIL_CLOSE);
+		} else {
+			answer(m, PS_AUTH_FAIL);
+		}
+		return;
+	}
+	zc_strlcpy(m->name, a->user, sizeof m->name);
+	if (take_session_slot(m) < 0) {
+		log_info("user \"%s\" has reached max_sessions (%d)", m->name, m->user.max_sessions);
+		answer(m, PS_AUTH_BUSY);
+		return;
+	}
+	m->state = MON_AUTHED;
+	answer(m, PS_AUTH_OK);
+}
+
+static void wait_worker(struct monitor *m)
+{
+	if (m->worker > 0) {
+		while (waitpid(m->worker, NULL, 0) < 0 && errno == EINTR)
+			;
+		m->worker = -1;
+	}
+}
+
+static void kill_worker(struct monitor *m)
+{
+	if (m->worker > 0)
+		kill(m->worker, SIGKILL);
+	wait_worker(m);
+}
+
+/* Login done: the worker has exited; this process becomes the user's. */
+static void become_session(struct monitor *m, size_t len)
+{
+	static struct queued_line lines[SESSION_QUEUE_MAX];
+	int n = privsep_decode_handoff(m->msg, len, lines, SESSION_QUEUE_MAX);
+	if (n < 0)
+		die(m, "malformed handoff");
+	wait_worker(m);
+	sys_close(m->sock);
+	master_mark_logged_in();
+	master_forget_shared();
+	int rootfd = jail_become_user(m->cfg, &m->user);
+	if (rootfd < 0) {
+		log_err("cannot enter the session of \"%s\" (root %s): %s", m->name, m->user.root,
+			strerror(-rootfd));
+		reply_raw_fd(m->ctl_fd, FTP_R_NOT_LOGGED_IN, "Login failed: home directory unavailable.");
+		_exit(1);
+	}
+	session_run_user(m->ctl_fd, m->cfg, m->name, &m->user, rootfd, lines, (unsigned)n);
+	_exit(0);
+}
+
+static pid_t start_worker(struct monitor *m, int sv)
+{
+	struct account acct;
+	int rc = account_lookup(m->cfg->privsep_user, &acct);
+	if (rc < 0) {
+		log_err("privsep_user \"%s\": %s", m->cfg->privsep_user, strerror(-rc));
+		return -1;
+	}
+	pid_t pid = fork();
+	if (pid != 0)
+		return pid;
+	sys_close(m->sock);
+	master_forget_shared();
+	if ((rc = jail_enter_prelogin(m->cfg, &acct)) < 0) {
+		log_err("cannot enter the pre-login jail: %s", strerror(-rc));
+		_exit(1);
+	}
+	session_run_worker(m->ctl_fd, sv, m->cfg);
+	_exit(0);
+}
+
+void monitor_run(int ctl_fd, const struct zc_config *cfg)
+{
+	static struct monitor mon;
+	struct monitor *m = &mon;
+	int sv[2];
+	m->cfg = cfg;
+	m->ctl_fd = ctl_fd;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		fatal("monitor: socketpair: %s", strerror(errno));
+	m->sock = sv[0];
+	m->worker = start_worker(m, sv[1]);
+	sys_close(sv[1]);
+	if (m->worker < 0) {
+		reply_raw_fd(ctl_fd, FTP_R_UNAVAILABLE, "Service not available, closing control connection.");
+		_exit(1);
+	}
+	long long deadline = sys_now_ms() + (long long)cfg->login_timeout * 1000 + MONITOR_SLACK_MS;
+	for (;;) {
+		long long left = deadline - sys_now_ms();
+		if (left <= 0 || sys_poll1(m->sock, POLLIN, (int)left) <= 0)
+			break;
+		ssize_t r = recv(m->sock, m->msg, sizeof m->msg, 0);
+		if (r <= 0)
+			break;	/* the worker ended: client quit or timed out */
+		uint32_t type;
+		memcpy(&type, m->msg, r >= 4 ? 4 : 0);
+		if (r < 4 || type != allowed[m->state])
+			die(m, "unexpected request from the pre-login worker");
+		if (type == PS_AUTH)
+			handle_auth(m, (size_t)r);
+		else
+			become_session(m, (size_t)r);
+	}
+	kill_worker(m);
+	_exit(0);
+}

@@ -1,0 +1,64 @@
+/*
+ * privsep.h - messages between the pre-login worker and the root monitor.
+ *
+ * One SOCK_SEQPACKET socketpair per session. The worker may send exactly
+ * two kinds of request, in this order: PS_AUTH (any number of times while
+ * the answer is a failure) and, after PS_AUTH_OK, one PS_HANDOFF carrying
+ * the command lines the client pipelined behind PASS. Anything else, or a
+ * malformed message, ends the session (see monitor.c).
+ */
+#ifndef ZC_PRIVSEP_H
+#define ZC_PRIVSEP_H
+
+#include <stdint.h>
+
+#include "session.h"
+
+#define PS_PASS_MAX 512
+
+enum ps_type {
+	PS_AUTH = 1,
+	PS_HANDOFF = 2,
+	PS_AUTH_OK = 101,
+	PS_AUTH_FAIL = 102,		/* wrong name or password (delay already spent) */
+	PS_AUTH_FAIL_CLOSE = 103,	/* ... and too many failures: close */
+	PS_AUTH_BUSY = 104,		/* password right, but max sessions reached */
+};
+
+struct ps_auth {
+	uint32_t type;
+	char user[SESSION_USER_MAX];
+	char pass[PS_PASS_MAX];
+};
+
+struct ps_answer {
+	uint32_t type;
+};
+
+/* PS_HANDOFF: this header, then `count` records of
+ * { uint8_t kind; uint16_t len; char text[len]; } (native byte order). */
+struct ps_handoff_hdr {
+	uint32_t type;
+	uint32_t count;
+};
+
+#define PS_HANDOFF_MAX (sizeof(struct ps_handoff_hdr) + SESSION_QUEUE_MAX * (3 + FTP_LINE_MAX))
+
+/* Worker side: PASS with privilege separation. Replies to the client
+ * itself on failure; on success hands the session over and exits. */
+void privsep_login(struct session *s, const char *pass);
+
+/* Decode a handoff message into lines[] (at most SESSION_QUEUE_MAX).
+ * Returns the number of lines or -EPROTO. Pure; unit-tested. */
+int privsep_decode_handoff(const unsigned char *msg, size_t len,
+			   struct queued_line *lines, unsigned max);
+/* Encode queue lines (skipping the first `skip`) into buf. Returns the
+ * message length or -E2BIG. */
+int privsep_encode_handoff(const struct session *s, unsigned skip,
+			   unsigned char *buf, size_t n);
+
+/* The monitor: runs the pre-login worker and, after a login, becomes the
+ * user's session process. Called in the forked session process as root. */
+void monitor_run(int ctl_fd, const struct zc_config *cfg);
+
+#endif
