@@ -185,12 +185,23 @@ static int use_privsep(void)
 
 /* Fail at start-up, with the fix in the message, rather than at the first
  * connection. */
-static void privsep_check_setup(const struct zc_config *cfg)
+static void privsep_check_setup(struct zc_config *cfg)
 {
 	char err[512];
 	struct account a;
 	if (jail_prepare(cfg, err, sizeof err) < 0)
 		fatal("privilege separation: %s", err);
+	/* Without the dedicated account, nobody is what vsftpd uses too. */
+	if (account_lookup(cfg->privsep_user, &a) < 0 && account_lookup("nobody", &a) == 0
+	    && a.uid != 0) {
+		log_warn("privsep_user \"%s\" does not exist; using \"nobody\" (create a "
+			 "dedicated account: useradd --system %s)", cfg->privsep_user, cfg->privsep_user);
+		char *n = strdup("nobody");
+		if (!n)
+			fatal("out of memory");
+		free(cfg->privsep_user);
+		cfg->privsep_user = n;
+	}
 	if (account_lookup(cfg->privsep_user, &a) < 0 || a.uid == 0)
 		fatal("privilege separation needs the unprivileged account \"%s\": create it "
 		      "(useradd --system --no-create-home --shell /usr/sbin/nologin %s) or set "
