@@ -83,6 +83,7 @@ def free_range(n):
         try:
             for p in range(base, base + n):
                 s = socket.socket()
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
                 socks.append(s)
                 s.bind(("127.0.0.1", p))
             return base

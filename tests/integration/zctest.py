@@ -85,6 +85,9 @@ def free_port(hosts=("127.0.0.1",)):
     retries the server start on EADDRINUSE)."""
     for _ in range(50):
         s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        # SO_REUSEADDR as the server uses it: a port held only by
+        # TIME_WAIT sockets is free (loopback test runs leave thousands).
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
         s.close()
@@ -92,6 +95,7 @@ def free_port(hosts=("127.0.0.1",)):
         for h in hosts:
             fam = socket.AF_INET6 if ":" in h else socket.AF_INET
             t = socket.socket(fam, socket.SOCK_STREAM)
+            t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 t.bind((h, port))
             except OSError:
@@ -399,6 +403,7 @@ class Raw:
             return lambda: s
         fam = socket.AF_INET6 if ":" in self.host else socket.AF_INET
         ls = socket.socket(fam, socket.SOCK_STREAM)
+        ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         ls.bind((self.host, 0))
         ls.listen(1)
         ls.settimeout(self.timeout)
