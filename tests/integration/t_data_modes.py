@@ -3,6 +3,7 @@
 EPSV, EPRT on IPv6 (::1), both directions; active{enable=false}; the
 passive port range and announced address."""
 import os
+import random
 import socket
 import sys
 
@@ -16,8 +17,9 @@ def roundtrip(srv, host, modes):
     r = srv.raw(host)
     r.login("anonymous", "modes@test")
     r.expect("TYPE I", (200,))
-    for mode in modes:
-        name = "up-%s-%s.bin" % (mode, "v6" if ":" in host else "v4")
+    for i, mode in enumerate(modes):
+        # A fresh name each time: anonymous uploads may not overwrite.
+        name = "up-%d-%s-%s.bin" % (i, mode, "v6" if ":" in host else "v4")
         r.stor(name, PAYLOAD, mode)
         assert open(srv.path(name), "rb").read() == PAYLOAD, (host, mode)
         assert r.retr(name, mode) == PAYLOAD, (host, mode, "RETR")
@@ -77,8 +79,9 @@ def test_active_disabled():
 
 
 def free_range(n):
-    # Below the kernel's ephemeral range, so no other test's socket takes it.
-    for base in range(20000, 32000, 97):
+    # Below the kernel's ephemeral range and above zctest's control
+    # ports, so no other test's socket takes it.
+    for base in random.SystemRandom().sample(range(20000, 32000, 3), 200):
         socks = []
         try:
             for p in range(base, base + n):

@@ -80,21 +80,22 @@ def render_config(sections):
     return "\n".join(out) + "\n"
 
 
+_rng = random.SystemRandom()
+
+
 def free_port(hosts=("127.0.0.1",)):
-    """A TCP port free on every host in hosts (racy by nature: the caller
-    retries the server start on EADDRINUSE)."""
-    for _ in range(50):
-        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        # SO_REUSEADDR as the server uses it: a port held only by
-        # TIME_WAIT sockets is free (loopback test runs leave thousands).
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-        s.close()
+    """A TCP port free on every host in hosts, drawn at random from
+    10000-19999: below the kernel's ephemeral range, so neither the
+    TIME_WAIT sockets that loopback runs pile up there nor other tests'
+    data connections take it. Racy by nature: the caller retries the
+    server start on EADDRINUSE."""
+    for _ in range(200):
+        port = _rng.randrange(10000, 20000)
         ok = True
         for h in hosts:
             fam = socket.AF_INET6 if ":" in h else socket.AF_INET
             t = socket.socket(fam, socket.SOCK_STREAM)
+            # SO_REUSEADDR as the server binds.
             t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 t.bind((h, port))
@@ -102,6 +103,8 @@ def free_port(hosts=("127.0.0.1",)):
                 ok = False
             finally:
                 t.close()
+            if not ok:
+                break
         if ok:
             return port
     raise ServerError("no free port")
