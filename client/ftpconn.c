@@ -31,6 +31,8 @@ void ftp_init(struct ftpconn *c, const struct zc_url *u, int timeout_ms)
 	c->timeout_ms = timeout_ms > 0 ? timeout_ms : FTP_TIMEOUT_MS_DEFAULT;
 	c->hash_algo = HASH_SHA256;
 	c->pipeline = 1;
+	const char *dbg = getenv("ZCFTP_DEBUG");
+	c->debug = dbg && *dbg && *dbg != '0';
 	reply_reader_init(&c->rr);
 }
 
@@ -76,6 +78,16 @@ static int conn_write(struct ftpconn *c, const void *buf, size_t n)
 	return 0;
 }
 
+/* $ZCFTP_DEBUG=1 traces the control connection on stderr (PASS hidden). */
+static void trace(const struct ftpconn *c, const char *dir, const char *line, size_t n)
+{
+	if (!c->debug)
+		return;
+	if (n >= 5 && strncasecmp(line, "PASS ", 5) == 0)
+		n = 4;
+	fprintf(stderr, "[%d] %s %.*s\n", c->fd, dir, (int)n, line);
+}
+
 int ftp_send(struct ftpconn *c, const char *fmt, ...)
 {
 	char line[CMD_MAX];
@@ -89,6 +101,7 @@ int ftp_send(struct ftpconn *c, const char *fmt, ...)
 		return -EINVAL;
 	if (c->fd < 0)
 		return -ENOTCONN;
+	trace(c, "-->", line, (size_t)n);
 	line[n] = '\r';
 	line[n + 1] = '\n';
 	int rc = conn_write(c, line, (size_t)n + 2);
@@ -106,6 +119,7 @@ int ftp_send_lines(struct ftpconn *c, const char *const *lines, size_t n)
 			zbuf_free(&b);
 			return -EINVAL;
 		}
+		trace(c, "-->", lines[i], strlen(lines[i]));
 		zbuf_puts(&b, lines[i]);
 		zbuf_puts(&b, "\r\n");
 	}
@@ -139,6 +153,7 @@ static int read_one(struct ftpconn *c)
 	const char *t = zbuf_str(&c->rr.text);
 	size_t l = strcspn(t, "\n");
 	snprintf(c->msg, sizeof c->msg, "%d %.*s", c->code, (int)l, t);
+	trace(c, "<--", c->msg, strlen(c->msg));
 	return c->code;
 }
 

@@ -56,6 +56,7 @@ struct ftpconn {
 	enum hash_algo hash_algo;	/* the server's selected HASH algorithm */
 	int epsv;		/* 0 untried, 1 works, -1 refused: use PASV */
 	int pipeline;		/* 1: send EPSV, REST and RETR/STOR in one write */
+	int debug;		/* $ZCFTP_DEBUG: trace commands and replies */
 	int pending;		/* replies of deferred commands not read yet */
 	int deferred_fail;	/* deferred commands that got an error reply */
 	int code;		/* code of the last reply read */

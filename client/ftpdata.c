@@ -106,6 +106,23 @@ static int rest_reply(struct ftpconn *c)
 	return rc == FTP_R_PENDING ? 0 : -EREMOTEIO;
 }
 
+/*
+ * Close a data connection the server has already closed (we read its
+ * EOF, so every byte has arrived). An abortive close (SO_LINGER 0 sends
+ * RST instead of FIN) takes the server's FIN_WAIT_2 socket down at once
+ * instead of leaving a TIME_WAIT for 60 s: a mirror of 5,000 small files
+ * opens 5,000 data connections, and on loopback the TIME_WAITs of a few
+ * runs exhaust the ephemeral ports the server draws passive ports from
+ * (EPSV then fails with 425). Never used before EOF: that could discard
+ * data.
+ */
+static void close_after_eof(int fd)
+{
+	struct linger l = { .l_onoff = 1, .l_linger = 0 };
+	(void)setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+	sys_close(fd);
+}
+
 /* Drain the replies of what followed a failed EPSV, to stay in step. */
 static void drain_after(struct ftpconn *c, int n)
 {
@@ -218,7 +235,10 @@ int ftp_retr(struct ftpconn *c, const char *path, uint64_t offset, int file_fd,
 	if (dfd < 0)
 		return dfd;
 	int xrc = xfer_recv_file(dfd, file_fd, o, r);
-	sys_close(dfd);
+	if (xrc == 0)
+		close_after_eof(dfd);
+	else
+		sys_close(dfd);
 	int rc = data_end(c, xrc);
 	return rc;
 }
@@ -306,7 +326,10 @@ int ftp_list(struct ftpconn *c, const char *path, ftp_list_cb cb, void *arg,
 	struct zbuf b;
 	zbuf_init(&b, FTP_LIST_MAX);
 	int xrc = read_all(c, dfd, &b);
-	sys_close(dfd);
+	if (xrc == 0)
+		close_after_eof(dfd);
+	else
+		sys_close(dfd);
 	int rc = data_end(c, xrc);
 	if (rc == 0)
 		rc = parse_lines(&b, mlsd, cb, arg);
