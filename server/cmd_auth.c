@@ -61,6 +61,8 @@ void session_login_failed(struct session *s, int delay_ms)
 	reply(s, FTP_R_NOT_LOGGED_IN, "Login incorrect.");
 	if (c->max_login_failures > 0 && s->login_failures >= c->max_login_failures) {
 		log_info("too many failed logins, closing");
+		/* RFC 959 allows 421 whenever the service closes the connection. */
+		reply(s, FTP_R_UNAVAILABLE, "Too many failed logins, closing control connection.");
 		s->quit = 1;
 	}
 }
@@ -69,6 +71,7 @@ void session_logged_in(struct session *s, const char *name, const struct auth_us
 {
 	zc_strlcpy(s->user, name, sizeof s->user);
 	s->vfs.can_mkdir = u->can_mkdir;
+	s->vfs.create_only = u->anonymous;
 	s->vfs.deny = s->cfg->files_deny;
 	s->vfs_open = 1;
 	s->login = LOGIN_DONE;

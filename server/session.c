@@ -233,16 +233,16 @@ static void dispatch(struct session *s, struct queued_line *q)
 		reply(s, FTP_R_SYNTAX, "%s: command not understood.", p.verb);
 		return;
 	}
-	/* RFC 959 4.1.3: RNTO must immediately follow RNFR. */
-	int keep_rnfr = strcmp(c->verb, "RNTO") == 0;
+	/* RFC 959 4.1.3: RNTO must immediately follow RNFR; any other command
+	 * in between forgets the RNFR (RNFR itself sets it anew). */
+	if (strcmp(c->verb, "RNTO") != 0)
+		s->has_rnfr = 0;
 	if (arg_rules_ok(s, c, p.arg, p.arglen)) {
 		if (c->run)
 			c->run(s, p.arg);
 		else
 			reply(s, FTP_R_NOT_IMPL, "%s not implemented.", c->verb);
 	}
-	if (!keep_rnfr)
-		s->has_rnfr = 0;
 }
 
 static void session_init(struct session *s, int ctl_fd, const struct zc_config *cfg)

@@ -108,6 +108,11 @@ int vfs_may_write(const struct vfs *v)
 	return v->writable ? 0 : -EACCES;
 }
 
+int vfs_may_modify(const struct vfs *v)
+{
+	return v->writable && !v->create_only ? 0 : -EACCES;
+}
+
 int vfs_check_new_name(const char *name)
 {
 	return strchr(name, '\n') ? -EINVAL : 0;
@@ -142,6 +147,7 @@ int vfs_init_fd(struct vfs *v, int rootfd, int writable, mode_t umask)
 	zc_strlcpy(v->cwd, "/", sizeof v->cwd);
 	v->writable = writable;
 	v->can_mkdir = 0;
+	v->create_only = 0;
 	v->deny = NULL;
 	v->umask = umask & 0777;
 	return 0;

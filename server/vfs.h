@@ -41,6 +41,9 @@ struct vfs {
 	char cwd[VFS_PATH_MAX];     /* virtual cwd, absolute, starts as "/" */
 	int writable;               /* 0: every modifying call fails with -EACCES */
 	int can_mkdir;              /* when !writable: allow mkdir only (anonymous mkdir option) */
+	int create_only;            /* writable for new files only: no overwrite, append, delete,
+	                               rename, chmod or mtime (anonymous uploads); mkdir only
+	                               with can_mkdir */
 	const char *deny;           /* comma-separated patterns refused anywhere in a path (namelist.h), or NULL */
 	mode_t umask;               /* applied to created files (0666 & ~umask) and dirs (0777 & ~umask) */
 };

@@ -56,6 +56,12 @@ void vfs_name_close(struct vfs_name *pn);
 
 /* -EACCES unless v may modify the filesystem. */
 int vfs_may_write(const struct vfs *v);
+/* 0 if existing names may be changed (not create_only), else -EACCES. */
+int vfs_may_modify(const struct vfs *v);
+/* Temp-file helpers for atomic uploads: only vfs_may_write is required,
+ * and a create-only commit never replaces an existing file. */
+int vfs_unlink_temp(const struct vfs *v, const char *vpath);
+int vfs_rename_temp(const struct vfs *v, const char *from, const char *to);
 /* -EINVAL if a name about to be created contains '\n'. */
 int vfs_check_new_name(const char *name);
 

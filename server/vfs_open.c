@@ -91,6 +91,11 @@ int vfs_open_write(const struct vfs *v, const char *arg, enum vfs_wmode mode)
 
 	if ((unsigned)mode >= sizeof vfs_wflags / sizeof vfs_wflags[0])
 		return -EINVAL;
+	/* Create-only users may add files, never change existing ones. */
+	if (v->create_only && mode != VFS_W_TRUNC && mode != VFS_W_EXCL)
+		return -EACCES;
+	if (v->create_only)
+		mode = VFS_W_EXCL;
 	r = vfs_may_write(v);
 	if (r == 0)
 		r = vfs_resolve(v, arg, vp);
@@ -229,12 +234,12 @@ int vfs_commit_temp(const struct vfs *v, const char *tmp_vpath, const char *arg)
 {
 	int r = vfs_check_temp(v, tmp_vpath);
 
-	return r < 0 ? r : vfs_rename(v, tmp_vpath, arg);
+	return r < 0 ? r : vfs_rename_temp(v, tmp_vpath, arg);
 }
 
 int vfs_abort_temp(const struct vfs *v, const char *tmp_vpath)
 {
 	int r = vfs_check_temp(v, tmp_vpath);
 
-	return r < 0 ? r : vfs_unlink(v, tmp_vpath);
+	return r < 0 ? r : vfs_unlink_temp(v, tmp_vpath);
 }

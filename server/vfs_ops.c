@@ -26,7 +26,7 @@ int vfs_mkdir(const struct vfs *v, const char *arg)
 	struct vfs_name pn;
 	int r = 0;
 
-	if (!v->writable && !v->can_mkdir)
+	if (vfs_may_modify(v) < 0 && !v->can_mkdir)
 		return -EACCES;
 	r = vfs_parent(v, arg, &pn);
 	if (r == -EBUSY)
@@ -40,10 +40,9 @@ int vfs_mkdir(const struct vfs *v, const char *arg)
 	return r;
 }
 
-static int vfs_unlink_flags(const struct vfs *v, const char *arg, int flags)
+static int vfs_unlink_flags(const struct vfs *v, const char *arg, int flags, int r)
 {
 	struct vfs_name pn;
-	int r = vfs_may_write(v);
 
 	if (r == 0)
 		r = vfs_parent(v, arg, &pn);
@@ -57,18 +56,23 @@ static int vfs_unlink_flags(const struct vfs *v, const char *arg, int flags)
 
 int vfs_rmdir(const struct vfs *v, const char *arg)
 {
-	return vfs_unlink_flags(v, arg, AT_REMOVEDIR);
+	return vfs_unlink_flags(v, arg, AT_REMOVEDIR, vfs_may_modify(v));
 }
 
 int vfs_unlink(const struct vfs *v, const char *arg)
 {
-	return vfs_unlink_flags(v, arg, 0);
+	return vfs_unlink_flags(v, arg, 0, vfs_may_modify(v));
 }
 
-int vfs_rename(const struct vfs *v, const char *from, const char *to)
+int vfs_unlink_temp(const struct vfs *v, const char *vpath)
+{
+	return vfs_unlink_flags(v, vpath, 0, vfs_may_write(v));
+}
+
+static int vfs_rename_flags(const struct vfs *v, const char *from, const char *to,
+			    unsigned int flags, int r)
 {
 	struct vfs_name a, b;
-	int r = vfs_may_write(v);
 
 	if (r == 0)
 		r = vfs_parent(v, from, &a);
@@ -77,7 +81,7 @@ int vfs_rename(const struct vfs *v, const char *from, const char *to)
 	r = vfs_parent(v, to, &b);
 	if (r == 0) {
 		r = vfs_check_new_name(b.name);
-		if (r == 0 && renameat(a.dirfd, a.name, b.dirfd, b.name) < 0)
+		if (r == 0 && renameat2(a.dirfd, a.name, b.dirfd, b.name, flags) < 0)
 			r = -errno;
 		vfs_name_close(&b);
 	}
@@ -85,11 +89,22 @@ int vfs_rename(const struct vfs *v, const char *from, const char *to)
 	return r;
 }
 
+int vfs_rename(const struct vfs *v, const char *from, const char *to)
+{
+	return vfs_rename_flags(v, from, to, 0, vfs_may_modify(v));
+}
+
+int vfs_rename_temp(const struct vfs *v, const char *from, const char *to)
+{
+	return vfs_rename_flags(v, from, to, v->create_only ? RENAME_NOREPLACE : 0,
+				vfs_may_write(v));
+}
+
 /* Open arg inside the root as O_PATH (plus flags) after the write check. */
 static int vfs_open_target(const struct vfs *v, const char *arg, int flags,
 			   char *vp)
 {
-	int r = vfs_may_write(v);
+	int r = vfs_may_modify(v);
 
 	if (r == 0)
 		r = vfs_resolve(v, arg, vp);
