@@ -19,6 +19,7 @@ def test_rename():
             with open(os.path.join(home, n), "wb") as f:
                 f.write(n.encode())
         os.mkdir(os.path.join(home, "d"))
+        srv.give(home)
         w = srv.login("w")
         w.expect("RNFR f.bin", (350,))
         w.expect("RNTO g.bin", (250,))
@@ -47,6 +48,7 @@ def test_ftplib_rename():
     with zt.start_server(users=USERS) as srv:
         with open(os.path.join(srv.home("w"), "a.txt"), "w") as f:
             f.write("a")
+        srv.give(srv.home("w"))
         f = srv.ftp("w", "ren-pw")
         f.rename("a.txt", "b.txt")
         assert f.nlst() == ["b.txt"], f.nlst()
