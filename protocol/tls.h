@@ -10,7 +10,7 @@
  *   newline, never a secret) into err on failure; err may be NULL if
  *   errsz is 0. Functions returning a pointer return NULL on failure.
  * - Every SSL * returned owns nothing but itself: the caller keeps the
- *   fd, frees the SSL with SSL_free() and closes the fd afterwards.
+ *   fd, frees the SSL with tls_free() and closes the fd afterwards.
  *   tls_accept*() and tls_connect() leave the fd NON-BLOCKING (all I/O on
  *   it then goes through tls_read/tls_write_all or the engine) and set
  *   TCP_NODELAY: without it a small file after TLS 1.3's post-handshake
@@ -37,6 +37,9 @@
  * control connection's session, and a control connection may live for
  * hours (idle_timeout is per command). One day, then a fresh login. */
 #define TLS_SESSION_TIMEOUT_S 86400
+/* Read buffer of data-connection SSLs (tls_accept_data, tls_connect):
+ * with read-ahead, one read(2) fetches several 16 KiB records. */
+#define TLS_DATA_READ_BUF (256u << 10)
 /* Largest DER session tls_session_export() produces. */
 #define TLS_SESSION_DER_MAX 8192
 
@@ -96,16 +99,23 @@ SSL_CTX *tls_client_ctx(const struct tls_config *c, char *err, size_t errsz);
 SSL *tls_accept(SSL_CTX *ctx, int fd, int timeout_ms, char *err, size_t errsz);
 
 /*
- * tls_accept for a data connection. With require_reuse the handshake must
- * have resumed a session of this server (SSL_session_reused(): TLS 1.2
- * session id or ticket, TLS 1.3 ticket); otherwise the SSL is freed
- * (after sending an alert) and NULL returned with err "data connection
- * did not reuse the control connection's TLS session". control (may be
- * NULL, e.g. in a process that only has the imported session) is the
- * control connection's SSL: when given, a resumed session must also have
- * the same protocol version.
+ * tls_accept for a data connection. flags:
+ * TLS_DATA_REQUIRE_REUSE: the handshake must have resumed a session of
+ *   this server (SSL_session_reused(): TLS 1.2 session id or ticket,
+ *   TLS 1.3 ticket); otherwise the SSL is freed (after a close_notify) and
+ *   NULL returned with err "data connection did not reuse the control
+ *   connection's TLS session".
+ * TLS_DATA_UPLOAD: the client will only send (STOR/APPE/STOU): issue no
+ *   TLS 1.3 session tickets on it. A client that never reads leaves the
+ *   ticket unread, and close(2) with unread data sends a RST that throws
+ *   away what the client still had queued: the end of the upload.
+ * control (may be NULL, e.g. in a process that only has the imported
+ * session) is the control connection's SSL: when given, a resumed
+ * session must also have its protocol version.
  */
-SSL *tls_accept_data(SSL_CTX *ctx, int fd, SSL *control, int require_reuse,
+#define TLS_DATA_REQUIRE_REUSE 1
+#define TLS_DATA_UPLOAD 2
+SSL *tls_accept_data(SSL_CTX *ctx, int fd, SSL *control, int flags,
 		     int timeout_ms, char *err, size_t errsz);
 
 /*
@@ -143,10 +153,21 @@ int tls_write_all(SSL *s, const void *buf, size_t n, int timeout_ms);
  * Clean shutdown: send close_notify, then wait (within timeout_ms in
  * total) for the peer's close_notify or EOF, discarding data still in
  * flight. Returns 0 if close_notify was sent and the peer's close_notify
- * or EOF seen, -ETIMEDOUT, -EPROTO or -errno otherwise. The caller still
- * SSL_free()s and closes the fd.
+ * or EOF seen, -ETIMEDOUT, -EPROTO (also after a fatal error or a peer
+ * that closed without close_notify: OpenSSL has nothing left to shut
+ * down) or -errno otherwise. The caller still tls_free()s and closes.
  */
 int tls_shutdown(SSL *s, int timeout_ms);
+
+/*
+ * Free an SSL (NULL is fine) WITHOUT evicting its session: use it for
+ * every data connection (and after tls_shutdown), instead of SSL_free.
+ * OpenSSL drops the session of a connection freed without a completed
+ * shutdown, and a data connection shares the control connection's
+ * session: one aborted transfer would make every later one unresumable.
+ * Nothing is sent; the caller still closes the fd.
+ */
+void tls_free(SSL *s);
 
 /* "TLSv1.2", "TLSv1.3", ... of an established SSL; cipher name too. */
 const char *tls_version_name(SSL *s);

@@ -2,7 +2,7 @@
  * transfer.c - the engine's common loop: waiting on the data socket and the
  * control connection together, data timeout, rate limit, progress; and
  * xfer_send_buf(). The send and receive paths are in transfer_send.c,
- * transfer_recv.c and transfer_ascii.c.
+ * transfer_recv.c, transfer_ascii.c and (TLS) transfer_tls.c.
  */
 #include "config.h"
 
@@ -53,11 +53,14 @@ int xfer_begin(struct xfer_ctx *c, const struct xfer_opts *o,
 	c->ctl_on = c->o->ctl_fd >= 0 && c->o->on_ctl;
 	c->last_io = c->last_report = c->rate_t0 = sys_now_ms();
 	r->path = path;
-	/* TLS paths arrive with the FTPS work; refuse rather than leak plaintext. */
-	if (c->o->tls)
-		return xfer_finish(c, -EOPNOTSUPP);
+	c->tls = c->o->tls;
 	int rc = sys_set_nonblock(sock, 1);
 	return rc < 0 ? xfer_finish(c, rc) : 0;
+}
+
+enum xfer_path xfer_copy_path(const struct xfer_ctx *c)
+{
+	return c->tls ? XFER_PATH_TLS_COPY : XFER_PATH_COPY;
 }
 
 int xfer_file_err(struct xfer_ctx *c, int err)
@@ -207,6 +210,8 @@ static ssize_t sock_write(int fd, const void *buf, size_t n)
 int xfer_write_sock(struct xfer_ctx *c, const void *buf, size_t n)
 {
 	const char *p = buf;
+	if (c->tls)
+		return xfer_tls_write(c, buf, n);
 	while (n > 0) {
 		ssize_t w = sock_write(c->sock, p, xfer_chunk(c, n));
 		if (w < 0) {
@@ -228,6 +233,8 @@ int xfer_write_sock(struct xfer_ctx *c, const void *buf, size_t n)
 
 ssize_t xfer_read_sock(struct xfer_ctx *c, void *buf, size_t n)
 {
+	if (c->tls)
+		return xfer_tls_read(c, buf, n);
 	for (;;) {
 		ssize_t got = read(c->sock, buf, xfer_chunk(c, n));
 		if (got >= 0)
@@ -261,7 +268,8 @@ int xfer_send_buf(const void *buf, size_t len, int sock_fd,
 		  const struct xfer_opts *o, struct xfer_result *r)
 {
 	struct xfer_ctx c;
-	int rc = xfer_begin(&c, o, r, sock_fd, XFER_PATH_COPY);
+	int rc = xfer_begin(&c, o, r, sock_fd, o && o->tls ? XFER_PATH_TLS_COPY
+							    : XFER_PATH_COPY);
 	if (rc < 0)
 		return rc;
 	const char *p = buf;

@@ -49,6 +49,10 @@ typedef int (*xfer_ctl_cb)(void *arg);
 #define XFER_SENDFILE_CHUNK (4u << 20)		/* per sendfile() call */
 #define XFER_COPY_BUF (256u << 10)		/* user-space copy / ASCII buffer */
 #define XFER_PROGRESS_MS 100
+/* User-space TLS buffers (pread -> SSL_write, SSL_read... -> write),
+ * sized by measurement (docs/PERFORMANCE.md). */
+#define XFER_TLS_SEND_BUF (256u << 10)
+#define XFER_TLS_RECV_BUF (256u << 10)
 
 struct xfer_opts {
 	int ctl_fd;		/* control connection to poll, -1 for none */
@@ -58,7 +62,8 @@ struct xfer_opts {
 	int ascii;		/* 1: TYPE A: send LF -> CRLF, receive CRLF -> LF */
 	int pipe_size;		/* splice pipe size, 0 = XFER_PIPE_SIZE_DEFAULT */
 	uint64_t rate_limit;	/* bytes/second, 0 = unlimited */
-	void *tls;		/* reserved for FTPS (SSL *): must be NULL for now */
+	void *tls;		/* FTPS: the data connection's SSL * (tls.h),
+				 * established on sock_fd; NULL = plain TCP */
 	void (*progress)(uint64_t bytes, void *arg);	/* optional, <= 1/100ms */
 	void *progress_arg;
 };
@@ -72,6 +77,9 @@ struct xfer_result {
 				 * -EIO/-EFBIG (file); -ESTALE (file shrank) */
 	int file_error;		/* 1: err came from the file side (451/452),
 				 * 0: from the network or an abort (426) */
+	int tls_unclean;	/* receive under TLS: the peer closed TCP
+				 * without close_notify (the data is what
+				 * arrived; a client may have been cut off) */
 };
 
 /* Fill *o with defaults: ctl_fd -1, everything else 0/NULL. */
@@ -85,6 +93,11 @@ void xfer_opts_init(struct xfer_opts *o);
  * sendfile (or pread) before the expected size means the file shrank:
  * -ESTALE with file_error 1. ASCII: LF -> CRLF in user space (path ASCII).
  * sock_fd is a connected socket; it is set non-blocking.
+ * TLS (o->tls): with kTLS send offload SSL_sendfile() in the same poll
+ * loop (path KTLS_SENDFILE; EINVAL/EOPNOTSUPP at the first call falls
+ * back to the copy), else pread + SSL_write (path TLS_COPY); ASCII goes
+ * through SSL_write after conversion. The caller sends close_notify
+ * afterwards (tls_shutdown).
  * Returns 0 or r->err. r is always filled.
  */
 int xfer_send_file(int file_fd, uint64_t offset, int sock_fd,
@@ -97,6 +110,11 @@ int xfer_send_file(int file_fd, uint64_t offset, int sock_fd,
  * refuses splice into this file (EINVAL: filesystem or open mode without
  * splice support) the rest goes through read+write (path COPY), nothing
  * lost. ASCII: CRLF -> LF in user space (path ASCII).
+ * TLS (o->tls): "until the peer closes" means close_notify (or a TCP EOF
+ * without it: accepted, flagged in r->tls_unclean). With kTLS receive
+ * offload: splice as above (path KTLS_SPLICE); the kernel refuses to
+ * splice a non-data record (alert), which SSL_read() then consumes.
+ * Without: SSL_read with read-ahead + write (path TLS_COPY).
  * Returns 0 or r->err. r is always filled.
  */
 int xfer_recv_file(int sock_fd, int file_fd, const struct xfer_opts *o,
@@ -105,7 +123,8 @@ int xfer_recv_file(int sock_fd, int file_fd, const struct xfer_opts *o,
 /*
  * memory -> network (directory listings): writes all len bytes, polling
  * ctl_fd like the others. The buffer is sent as is (the caller formats
- * listings with CRLF already). path COPY. Returns 0 or r->err.
+ * listings with CRLF already). path COPY (TLS_COPY under TLS).
+ * Returns 0 or r->err.
  */
 int xfer_send_buf(const void *buf, size_t len, int sock_fd,
 		  const struct xfer_opts *o, struct xfer_result *r);

@@ -16,6 +16,8 @@ struct xfer_ctx {
 	const struct xfer_opts *o;
 	struct xfer_result *r;
 	int sock;
+	void *tls;		/* SSL * of the data connection, or NULL */
+	int tls_eof;		/* TLS: close_notify or EOF already seen */
 	int ctl_on;		/* ctl_fd >= 0 and on_ctl set */
 	long long last_io;	/* ms: last progress, for the data timeout */
 	long long last_report;	/* ms: last progress callback */
@@ -57,6 +59,30 @@ ssize_t xfer_read_sock(struct xfer_ctx *c, void *buf, size_t n);
 ssize_t xfer_pread(struct xfer_ctx *c, int fd, void *buf, size_t n, uint64_t pos);
 /* Error from a syscall that touches both sides (sendfile): is it the file's? */
 int xfer_errno_is_file(int err);
+
+/* The user-space copy path's name: COPY, or TLS_COPY under TLS. */
+enum xfer_path xfer_copy_path(const struct xfer_ctx *c);
+
+/* TLS (transfer_tls.c). Path a binary transfer starts on for this SSL. */
+enum xfer_path xfer_tls_send_path(void *ssl);
+enum xfer_path xfer_tls_recv_path(void *ssl);
+/* SSL_write all n bytes / one SSL_read, waiting as xfer_wait. Same
+ * returns as xfer_write_sock/xfer_read_sock; read returns 0 at
+ * close_notify or EOF (the latter flagged in r->tls_unclean). */
+int xfer_tls_write(struct xfer_ctx *c, const void *buf, size_t n);
+ssize_t xfer_tls_read(struct xfer_ctx *c, void *buf, size_t n);
+/* Binary file -> TLS and TLS -> file (path chosen as documented in
+ * transfer.h). */
+int xfer_send_tls(struct xfer_ctx *c, int file_fd, uint64_t pos, uint64_t end);
+int xfer_recv_tls(struct xfer_ctx *c, int file_fd);
+/* The user-space TLS receive loop (also the splice fallback's). */
+int xfer_recv_tls_copy(struct xfer_ctx *c, int file_fd);
+/* kTLS receive: splice refused a record (EINVAL/EIO): take it with
+ * SSL_read instead. Returns data bytes written to the file (> 0; splice
+ * then keeps failing on data: switch to the copy), 0 at the end, -errno. */
+ssize_t xfer_tls_ctl_record(struct xfer_ctx *c, int file_fd);
+/* The splice receive loop of transfer_recv.c (plain and kTLS). */
+int xfer_recv_splice(struct xfer_ctx *c, int file_fd);
 
 /* Paths reached by fallback or option. */
 int xfer_send_copy(struct xfer_ctx *c, int file_fd, uint64_t pos, uint64_t end);

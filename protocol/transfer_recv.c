@@ -1,6 +1,7 @@
 /*
  * transfer_recv.c - network -> file: splice(2) socket -> pipe -> file, with
  * a read+write copy where the kernel refuses to splice into the file.
+ * The splice loop also serves kTLS receive sockets (see tls_refused).
  *
  * The pipe is created per call, not cached per process: a transfer that
  * fails midway can leave bytes in it that would leak into the next file,
@@ -97,7 +98,7 @@ static int drain(struct xfer_ctx *c, int pfd, int file_fd, size_t n)
 	/* EINVAL: this file (O_APPEND on Linux 6.x, some filesystems) cannot
 	 * be a splice target. Nothing was lost: the rest is still in the pipe. */
 	if (rc == -EINVAL) {
-		c->r->path = XFER_PATH_COPY;
+		c->r->path = xfer_copy_path(c);
 		return drain_copy(c, pfd, file_fd, n - (size_t)(c->r->bytes - before));
 	}
 	return rc < 0 && !c->r->file_error ? xfer_file_err(c, rc) : rc;
@@ -119,7 +120,27 @@ static ssize_t fill(struct xfer_ctx *c, int pfd, size_t cap)
 	}
 }
 
-static int recv_splice(struct xfer_ctx *c, int file_fd)
+/*
+ * kTLS: splice takes only application data; an alert (close_notify) makes
+ * it fail (EINVAL on Linux 6.1, EIO on some versions) and waits for
+ * SSL_read. Data through that way means splice does not work on this
+ * socket: the rest goes through the copy path.
+ */
+static ssize_t tls_refused(struct xfer_ctx *c, int file_fd, ssize_t n)
+{
+	if (c->tls && n == 0)
+		c->r->tls_unclean = 1;	/* a TCP FIN, no close_notify record */
+	if (!c->tls || (n != -EINVAL && n != -EIO))
+		return n;
+	n = xfer_tls_ctl_record(c, file_fd);
+	if (n > 0) {
+		c->r->path = XFER_PATH_TLS_COPY;
+		return xfer_moved(c, (size_t)n) < 0 ? -ECANCELED : 1;
+	}
+	return n;
+}
+
+int xfer_recv_splice(struct xfer_ctx *c, int file_fd)
 {
 	int p[2];
 	int want = c->o->pipe_size > 0 ? c->o->pipe_size : (int)XFER_PIPE_SIZE_DEFAULT;
@@ -133,22 +154,23 @@ static int recv_splice(struct xfer_ctx *c, int file_fd)
 		rc = xfer_check_ctl(c);
 		ssize_t n = rc < 0 ? rc : fill(c, p[1], (size_t)cap);
 		/* A socket type without splice_read: copy from the start. */
-		if (n == -EINVAL && c->r->bytes == 0) {
+		if (n == -EINVAL && c->r->bytes == 0 && !c->tls) {
 			c->r->path = XFER_PATH_COPY;
 			rc = xfer_recv_copy(c, file_fd);
 			break;
 		}
+		n = tls_refused(c, file_fd, n);
 		if (n <= 0) {
 			rc = (int)n;
 			break;
 		}
-		rc = drain(c, p[0], file_fd, (size_t)n);
-		if (rc == 0)
+		rc = c->r->path == XFER_PATH_TLS_COPY ? 0 : drain(c, p[0], file_fd, (size_t)n);
+		if (rc == 0 && c->r->path != XFER_PATH_TLS_COPY)
 			rc = xfer_moved(c, (size_t)n);
 		if (rc < 0)
 			break;
 		/* Fell back: the pipe is empty and now only an extra hop. */
-		if (c->r->path == XFER_PATH_COPY) {
+		if (c->r->path == XFER_PATH_COPY || c->r->path == XFER_PATH_TLS_COPY) {
 			rc = xfer_recv_copy(c, file_fd);
 			break;
 		}
@@ -160,6 +182,8 @@ static int recv_splice(struct xfer_ctx *c, int file_fd)
 
 int xfer_recv_copy(struct xfer_ctx *c, int file_fd)
 {
+	if (c->tls)
+		return xfer_recv_tls_copy(c, file_fd);
 	char *buf = malloc(XFER_COPY_BUF);
 	if (!buf)
 		return -ENOMEM;
@@ -190,10 +214,15 @@ int xfer_recv_file(int sock_fd, int file_fd, const struct xfer_opts *o,
 {
 	struct xfer_ctx c;
 	int ascii = o && o->ascii;
-	int rc = xfer_begin(&c, o, r, sock_fd,
-			    ascii ? XFER_PATH_ASCII : XFER_PATH_SPLICE);
+	enum xfer_path bin = o && o->tls ? xfer_tls_recv_path(o->tls) : XFER_PATH_SPLICE;
+	int rc = xfer_begin(&c, o, r, sock_fd, ascii ? XFER_PATH_ASCII : bin);
 	if (rc < 0)
 		return rc;
-	rc = ascii ? xfer_recv_ascii(&c, file_fd) : recv_splice(&c, file_fd);
+	if (ascii)
+		rc = xfer_recv_ascii(&c, file_fd);
+	else if (c.tls)
+		rc = xfer_recv_tls(&c, file_fd);
+	else
+		rc = xfer_recv_splice(&c, file_fd);
 	return xfer_finish(&c, rc);
 }

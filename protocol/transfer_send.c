@@ -58,7 +58,7 @@ static int send_sendfile(struct xfer_ctx *c, int file_fd, uint64_t pos, uint64_t
 		/* Fallbacks are code paths: nothing was sent yet, copy it all. */
 		if (sendfile_unsupported(rc) && c->r->bytes == 0) {
 			c->r->file_error = 0;
-			c->r->path = XFER_PATH_COPY;
+			c->r->path = xfer_copy_path(c);
 			return xfer_send_copy(c, file_fd, pos, end);
 		}
 		if (rc < 0)
@@ -82,13 +82,14 @@ ssize_t xfer_pread(struct xfer_ctx *c, int fd, void *buf, size_t n, uint64_t pos
 
 int xfer_send_copy(struct xfer_ctx *c, int file_fd, uint64_t pos, uint64_t end)
 {
-	char *buf = malloc(XFER_COPY_BUF);
+	size_t bufsz = c->tls ? XFER_TLS_SEND_BUF : XFER_COPY_BUF;
+	char *buf = malloc(bufsz);
 	if (!buf)
 		return -ENOMEM;
 	int rc = 0;
 	while (pos < end && rc == 0) {
 		uint64_t left = end - pos;
-		size_t want = left < XFER_COPY_BUF ? (size_t)left : XFER_COPY_BUF;
+		size_t want = left < bufsz ? (size_t)left : bufsz;
 		rc = xfer_check_ctl(c);
 		ssize_t got = rc < 0 ? rc : xfer_pread(c, file_fd, buf, want, pos);
 		if (got < 0) {
@@ -111,8 +112,8 @@ int xfer_send_file(int file_fd, uint64_t offset, int sock_fd,
 	struct xfer_ctx c;
 	struct stat st;
 	int ascii = o && o->ascii;
-	int rc = xfer_begin(&c, o, r, sock_fd,
-			    ascii ? XFER_PATH_ASCII : XFER_PATH_SENDFILE);
+	enum xfer_path bin = o && o->tls ? xfer_tls_send_path(o->tls) : XFER_PATH_SENDFILE;
+	int rc = xfer_begin(&c, o, r, sock_fd, ascii ? XFER_PATH_ASCII : bin);
 	if (rc < 0)
 		return rc;
 	if (fstat(file_fd, &st) < 0)
@@ -125,6 +126,8 @@ int xfer_send_file(int file_fd, uint64_t offset, int sock_fd,
 		return xfer_finish(&c, 0);
 	if (ascii)
 		rc = xfer_send_ascii(&c, file_fd, offset, end);
+	else if (c.tls)
+		rc = xfer_send_tls(&c, file_fd, offset, end);
 	else
 		rc = send_sendfile(&c, file_fd, offset, end);
 	return xfer_finish(&c, rc);

@@ -371,20 +371,6 @@ START_TEST(rate_limit)
 }
 END_TEST
 
-START_TEST(tls_not_yet)
-{
-	int a, b;
-	struct xfer_opts o;
-	struct xfer_result r;
-	xp_tcp_pair(&a, &b, 0);
-	xfer_opts_init(&o);
-	o.tls = &o;
-	ck_assert_int_eq(xfer_send_buf("x", 1, a, &o, &r), -EOPNOTSUPP);
-	ck_assert_int_eq(r.err, -EOPNOTSUPP);
-	close(a); close(b);
-}
-END_TEST
-
 START_TEST(path_names)
 {
 	static const struct { enum xfer_path p; const char *name; } t[] = {
@@ -422,7 +408,6 @@ Suite *transfer_suite(void)
 
 	tc = xp_tcase("options");
 	tcase_add_loop_test(tc, rate_limit, 0, 2);
-	tcase_add_test(tc, tls_not_yet);
 	tcase_add_test(tc, path_names);
 	suite_add_tcase(s, tc);
 	return s;

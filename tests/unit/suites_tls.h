@@ -1,2 +1,2 @@
 /* Check suites owned by: tls. */
-#define ZC_SUITES_TLS(X)
+#define ZC_SUITES_TLS(X) X(tls_suite) X(tls_xfer_suite)
