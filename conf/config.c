@@ -16,6 +16,8 @@
 
 #define ZC_ROOT_PORT 21		/* RFC 959 section 3.2: the standard control port */
 #define ZC_USER_PORT 2121	/* unprivileged stand-in when not started as root */
+#define ZC_ROOT_FTPS_PORT 990	/* IANA "ftps" (RFC 4217 section 4: implicit mode) */
+#define ZC_USER_FTPS_PORT 9990	/* unprivileged stand-in */
 #define ZC_ROOT_ANON_ROOT "/srv/ftp"	/* FHS 3.0 section 3.17: /srv/ftp */
 
 struct zc_default_str {
@@ -30,6 +32,9 @@ static const struct zc_default_str zc_default_strs[] = {
 	{ offsetof(struct zc_config, users_deny), "root" },
 	{ offsetof(struct zc_config, virtual_account), "ftp" },
 	{ offsetof(struct zc_config, syslog_facility), "ftp" },
+	{ offsetof(struct zc_config, tls_min_version), "1.2" },
+	{ offsetof(struct zc_config, tls_force_login), "no" },
+	{ offsetof(struct zc_config, tls_force_data), "no" },
 	{ offsetof(struct zc_config, listen_addrs[0]), "0.0.0.0" },
 	{ offsetof(struct zc_config, listen_addrs[1]), "::" },
 };
@@ -58,6 +63,8 @@ static void set_default_ints(struct zc_config *c)
 	c->local_enable = 1;
 	c->check_shell = 1;
 	c->max_login_pending = 64;
+	c->tls_ktls = 1;
+	c->tls_require_reuse = 1;
 }
 
 int zc_config_defaults(struct zc_config *c)
@@ -124,6 +131,52 @@ int zc_errf(char *err, size_t errsz, const char *source, int line,
 	return -EINVAL;
 }
 
+int zc_config_tls_force(const char *name)
+{
+	static const char *const names[] = {
+		[ZC_TLS_FORCE_NO] = "no", [ZC_TLS_FORCE_USERS] = "users",
+		[ZC_TLS_FORCE_ALL] = "all",
+	};
+
+	for (size_t i = 0; name && i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(name, names[i]))
+			return (int)i;
+	return -EINVAL;
+}
+
+static int opt_line(const int *lines, const char *section, const char *name)
+{
+	return lines ? lines[zc_opt_find(section, name) - zc_opts] : 0;
+}
+
+/* TLS settings that need each other: a certificate when TLS is on,
+ * forcing TLS only when it is offered, two different ports. */
+static int check_tls(const struct zc_config *c, const int *lines, char *err, size_t errsz)
+{
+	int on = c->tls_enable || c->tls_implicit;
+	const char *force[] = { "force_login", "force_data" };
+	const char *fval[] = { c->tls_force_login, c->tls_force_data };
+
+	if (on && !c->tls_cert_file) {
+		int l = opt_line(lines, "tls", "cert_file"), le = opt_line(lines, "tls", "enable");
+		int li = opt_line(lines, "tls", "implicit");
+		if (!l)	/* not in the file: cite the line that turned TLS on */
+			l = le > li ? le : li;
+		return zc_errf(err, errsz, c->source, l, zc_opt_find("tls", "cert_file"),
+			       "a certificate is needed when enable or implicit is true");
+	}
+	for (int i = 0; i < 2; i++)
+		if (!on && zc_config_tls_force(fval[i]) > 0)
+			return zc_errf(err, errsz, c->source, opt_line(lines, "tls", force[i]),
+				       zc_opt_find("tls", force[i]),
+				       "TLS is not enabled (set enable or implicit to true)");
+	if (c->tls_implicit && c->tls_implicit_port && c->tls_implicit_port == c->port)
+		return zc_errf(err, errsz, c->source, opt_line(lines, "tls", "implicit_port"),
+			       zc_opt_find("tls", "implicit_port"),
+			       "%d is also the control port (listen.port)", c->port);
+	return 0;
+}
+
 /* Rules that span options; also run by finalize, after overrides. */
 int zc_config_check(const struct zc_config *c, const int *lines,
 		    char *err, size_t errsz)
@@ -145,7 +198,7 @@ int zc_config_check(const struct zc_config *c, const int *lines,
 	if (c->n_listen < 1)
 		return zc_errf(err, errsz, c->source, 0, zc_opt_find("listen", "address"),
 			       "at least one address is needed");
-	return 0;
+	return check_tls(c, lines, err, errsz);
 }
 
 /* Read the whole file, bounded by ZC_CONFIG_MAX_BYTES, NUL-terminated.
@@ -253,6 +306,8 @@ int zc_config_finalize(struct zc_config *c, int euid, char *err, size_t errsz)
 
 	if (c->port == 0)
 		c->port = euid == 0 ? ZC_ROOT_PORT : ZC_USER_PORT;
+	if (c->tls_implicit_port == 0)
+		c->tls_implicit_port = euid == 0 ? ZC_ROOT_FTPS_PORT : ZC_USER_FTPS_PORT;
 	if (c->foreground == ZC_AUTO)
 		c->foreground = euid != 0;
 	if (c->syslog == ZC_AUTO)

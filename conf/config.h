@@ -11,7 +11,7 @@
  *              -> optional overrides with zc_config_set()
  *              -> zc_config_finalize(euid)  (resolves "auto" values)
  *              -> read-only use -> zc_config_free().
- * Until finalize, "auto" fields hold ZC_AUTO (booleans), 0 (port) or NULL
+ * Until finalize, "auto" fields hold ZC_AUTO (booleans), 0 (ports) or NULL
  * (anon_root); after a successful finalize no field is "auto".
  */
 #ifndef ZC_CONF_CONFIG_H
@@ -90,6 +90,21 @@ struct zc_config {
 	/* files */
 	char *files_deny;            /* comma-separated fnmatch patterns refused for any access */
 	char *files_hide;            /* comma-separated patterns left out of listings */
+	/* tls (FTPS, RFC 4217) */
+	int tls_enable;              /* offer AUTH TLS (explicit FTPS), default 0 */
+	int tls_implicit;            /* also listen for implicit FTPS, default 0 */
+	int tls_implicit_port;       /* 0 = auto: 990 when euid == 0 else 9990 (finalize) */
+	char *tls_cert_file;         /* PEM leaf + chain, absolute; required when TLS is on */
+	char *tls_key_file;          /* PEM key, absolute; NULL = in tls_cert_file */
+	char *tls_ciphers;           /* TLS 1.2 list (OpenSSL syntax); NULL = built-in AEAD list */
+	char *tls_ciphersuites;      /* TLS 1.3 list; NULL = built-in */
+	char *tls_min_version;       /* "1.2" (default) or "1.3" */
+	int tls_ktls;                /* use kernel TLS when the kernel has it, default 1 */
+	char *tls_force_login;       /* "no" (default), "users" (all but anonymous), "all";
+	                                see zc_config_tls_force() */
+	char *tls_force_data;        /* same values: PROT P required for data connections */
+	int tls_require_reuse;       /* data connections must resume the control session, default 1 */
+	int tls_ccc;                 /* allow CCC (clear control channel), default 0 */
 	char *source;                /* file the config came from, or NULL for built-in defaults */
 };
 
@@ -128,6 +143,14 @@ int zc_config_equal(const struct zc_config *a, const struct zc_config *b);
 /* Map a syslog facility name ("ftp", "daemon", "local0".."local7", ...) to
  * its LOG_* value, or -EINVAL. */
 int zc_config_syslog_facility(const char *name);
+/* tls.force_login / tls.force_data values. */
+enum zc_tls_force {
+	ZC_TLS_FORCE_NO = 0,	/* "no": TLS optional */
+	ZC_TLS_FORCE_USERS = 1,	/* "users": required for all but anonymous */
+	ZC_TLS_FORCE_ALL = 2,	/* "all": required for everybody */
+};
+/* Map "no"/"users"/"all" to enum zc_tls_force, or -EINVAL. */
+int zc_config_tls_force(const char *name);
 /* Free strings owned by c and zero it. Safe on a zeroed or freed struct. */
 void zc_config_free(struct zc_config *c);
 

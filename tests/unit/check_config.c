@@ -74,6 +74,17 @@ static void assert_defaults(const struct zc_config *c)
 	ck_assert_int_eq(c->syslog, ZC_AUTO);
 	ck_assert_str_eq(c->syslog_facility, "ftp");
 	ck_assert_int_eq(c->log_level, 2);
+	ck_assert_int_eq(c->tls_enable + c->tls_implicit + c->tls_implicit_port, 0);
+	ck_assert_ptr_null(c->tls_cert_file);
+	ck_assert_ptr_null(c->tls_key_file);
+	ck_assert_ptr_null(c->tls_ciphers);
+	ck_assert_ptr_null(c->tls_ciphersuites);
+	ck_assert_str_eq(c->tls_min_version, "1.2");
+	ck_assert_int_eq(c->tls_ktls, 1);
+	ck_assert_str_eq(c->tls_force_login, "no");
+	ck_assert_str_eq(c->tls_force_data, "no");
+	ck_assert_int_eq(c->tls_require_reuse, 1);
+	ck_assert_int_eq(c->tls_ccc, 0);
 }
 
 START_TEST(defaults)
@@ -152,6 +163,11 @@ static const char full_conf[] =
 	" data_timeout = 30\n login_timeout = 20\n accept_timeout = 10\n"
 	" login_fail_delay_ms = 0\n max_login_failures = 1\n}\n"
 	"transfer {\n pipe_size = 65536\n atomic_uploads = true\n}\n"
+	"tls {\n enable = true\n implicit = yes\n implicit_port = 2990\n"
+	" cert_file = \"/etc/zcftpd/cert.pem\"\n key_file = /etc/zcftpd/key.pem\n"
+	" ciphers = \"ECDHE+AESGCM\"\n ciphersuites = TLS_AES_128_GCM_SHA256\n"
+	" min_version = \"1.3\"\n ktls = false\n force_login = users\n force_data = all\n"
+	" require_reuse = no\n ccc = on\n}\n"
 	"log {\n xferlog = \"-\"\n syslog = true\n facility = local3\n level = 3\n}\n";
 
 static void assert_full(const struct zc_config *c)
@@ -187,6 +203,17 @@ static void assert_full(const struct zc_config *c)
 	ck_assert_int_eq(c->syslog, 1);
 	ck_assert_str_eq(c->syslog_facility, "local3");
 	ck_assert_int_eq(c->log_level, 3);
+	ck_assert_int_eq(c->tls_enable + c->tls_implicit, 2);
+	ck_assert_int_eq(c->tls_implicit_port, 2990);
+	ck_assert_str_eq(c->tls_cert_file, "/etc/zcftpd/cert.pem");
+	ck_assert_str_eq(c->tls_key_file, "/etc/zcftpd/key.pem");
+	ck_assert_str_eq(c->tls_ciphers, "ECDHE+AESGCM");
+	ck_assert_str_eq(c->tls_ciphersuites, "TLS_AES_128_GCM_SHA256");
+	ck_assert_str_eq(c->tls_min_version, "1.3");
+	ck_assert_int_eq(c->tls_ktls + c->tls_require_reuse, 0);
+	ck_assert_int_eq(zc_config_tls_force(c->tls_force_login), ZC_TLS_FORCE_USERS);
+	ck_assert_int_eq(zc_config_tls_force(c->tls_force_data), ZC_TLS_FORCE_ALL);
+	ck_assert_int_eq(c->tls_ccc, 1);
 }
 
 START_TEST(full_file)
@@ -236,6 +263,13 @@ static const struct bad_case {
 	{ "log {\n level = 4\n}\n", 2, "level", "between 0 and 3" },
 	{ "transfer {\n pipe_size = 100\n}\n", 2, "pipe_size", "4096" },
 	{ "passive {\n address = \"::1\"\n}\n", 2, "address", "IPv4" },
+	{ "tls {\n min_version = \"1.1\"\n}\n", 2, "min_version", "1.2 or 1.3" },
+	{ "tls {\n force_data = maybe\n}\n", 2, "force_data", "no, users" },
+	{ "tls {\n cert_file = cert.pem\n}\n", 2, "cert_file", "absolute path" },
+	{ "tls {\n\n enable = true\n}\n", 3, "cert_file", "certificate is needed" },
+	{ "tls {\n force_login = all\n}\n", 2, "force_login", "not enabled" },
+	{ "listen {\n port = 990\n}\ntls {\n implicit = true\n cert_file = /c.pem\n"
+	  " implicit_port = 990\n}\n", 7, "implicit_port", "control port" },
 	{ "listen {\n port\n}\n", 3, "port", "equal sign" },
 	{ "listen {\n address = {\"1.1.1.1\", \"1.1.1.2\", \"1.1.1.3\", \"1.1.1.4\", \"1.1.1.5\","
 	  " \"1.1.1.6\", \"1.1.1.7\", \"1.1.1.8\", \"1.1.1.9\", \"1.1.1.10\", \"1.1.1.11\","
@@ -290,6 +324,7 @@ START_TEST(finalize_auto)
 	ck_assert_int_eq(c.syslog, t->syslog);
 	ck_assert_ptr_nonnull(getcwd(cwd, sizeof cwd));
 	ck_assert_str_eq(c.anon_root, t->root_is_cwd ? cwd : "/srv/ftp");
+	ck_assert_int_eq(c.tls_implicit_port, t->euid == 0 ? 990 : 9990);
 	zc_config_free(&c);
 }
 END_TEST
