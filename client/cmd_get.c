@@ -95,6 +95,7 @@ static int fetch(struct zc_session *s, const char *target, const struct mirror_o
 	struct xfer_result r;
 	xfer_opts_init(&xo);
 	xo.timeout_ms = o->timeout_ms;
+	xo.rate_limit = o->rate_limit;
 	xo.progress = on_progress;
 	xo.progress_arg = &prog;
 	int rc = off == size ? 0 : ftp_retr(&s->c, s->url.path, off, fd, &xo, &r);

@@ -52,6 +52,7 @@ static int send_file(struct zc_session *s, int fd, const struct stat *st,
 	progress_set_total(&prog, 1, (uint64_t)st->st_size);
 	xfer_opts_init(&xo);
 	xo.timeout_ms = o->timeout_ms;
+	xo.rate_limit = o->rate_limit;
 	xo.progress = on_progress;
 	xo.progress_arg = &prog;
 	int rc = ftp_stor(&s->c, target, 0, fd, &xo, &r);

@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,7 +31,7 @@ static const struct subcommand subcommands[] = {
 
 #define NSUB (sizeof subcommands / sizeof subcommands[0])
 
-enum { OPT_NO_MTIME = 256, OPT_RETRIES, OPT_TIMEOUT, OPT_NO_PIPELINE };
+enum { OPT_NO_MTIME = 256, OPT_RETRIES, OPT_TIMEOUT, OPT_NO_PIPELINE, OPT_LIMIT_RATE };
 
 static const struct option long_opts[] = {
 	{ "delete", no_argument, NULL, 'd' },
@@ -47,6 +48,7 @@ static const struct option long_opts[] = {
 	{ "retries", required_argument, NULL, OPT_RETRIES },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "no-pipeline", no_argument, NULL, OPT_NO_PIPELINE },
+	{ "limit-rate", required_argument, NULL, OPT_LIMIT_RATE },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -60,7 +62,7 @@ static void usage(FILE *f)
 	fprintf(f, "options: -d --delete, -P --parallel N, -x --exclude GLOB, -i --include GLOB,\n"
 		"  -n --dry-run, -c --checksum, -C --continue, -L --follow-symlinks,\n"
 		"  --no-mtime, -v --verbose, -q --quiet, --retries N, --timeout SECONDS,\n"
-		"  --no-pipeline\nURL: ftp://[user[:password]@]host[:port]/path (ftps://, ftpes://)\n"
+		"  --no-pipeline, --limit-rate BYTES[K|M|G]\nURL: ftp://[user[:password]@]host[:port]/path (ftps://, ftpes://)\n"
 		"exit: 0 done, 1 some files failed, 2 usage, connection or login failure\n");
 }
 
@@ -71,6 +73,25 @@ static int parse_int(const char *s, int min, int max, int *out)
 	if (*s == '\0' || *end != '\0' || v < min || v > max)
 		return -1;
 	*out = (int)v;
+	return 0;
+}
+
+/* "100", "64K", "10M", "1G" (powers of 1024). */
+static int parse_rate(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v = strtoull(s, &end, 10);
+	int shift = 0;
+	if (*end == 'K' || *end == 'k')
+		shift = 10;
+	else if (*end == 'M' || *end == 'm')
+		shift = 20;
+	else if (*end == 'G' || *end == 'g')
+		shift = 30;
+	if (end == s || s[0] == '-' || (shift && end[1]) || (!shift && *end) ||
+	    v > (UINT64_MAX >> shift))
+		return -1;
+	*out = (uint64_t)v << shift;
 	return 0;
 }
 
@@ -91,6 +112,7 @@ static int take_opt(int c, const char *arg, struct mirror_opts *o)
 	case 'x': return mfilter_add(&o->filter, arg, 0) < 0 ? -1 : 0;
 	case 'i': return mfilter_add(&o->filter, arg, 1) < 0 ? -1 : 0;
 	case 'P': return parse_int(arg, 1, MIRROR_PARALLEL_MAX, &o->parallel);
+	case OPT_LIMIT_RATE: return parse_rate(arg, &o->rate_limit);
 	case OPT_RETRIES: return parse_int(arg, 0, 100, &o->retries);
 	case OPT_TIMEOUT:
 		if (parse_int(arg, 1, INT_MAX / 1000, &secs) < 0)
@@ -112,38 +134,53 @@ int cmd_mirror(int argc, char **argv, const struct mirror_opts *o)
 	return mirror_run(argv[0], argv[1], o);
 }
 
+#define SHORT_OPTS "dP:x:i:ncCLvqhV"
+
+/* Parse options of argv[0..argc) (argv[0] is skipped, as a program name);
+ * `head` stops at the first non-option. 0, 1 (help shown) or -1. */
+static int parse_opts(int argc, char **argv, int head, struct mirror_opts *o)
+{
+	int c, rc = 0;
+	optind = 0;	/* glibc: full re-initialisation for this vector */
+	while (rc == 0 && (c = getopt_long(argc, argv, head ? "+" SHORT_OPTS : SHORT_OPTS,
+					   long_opts, NULL)) != -1)
+		rc = take_opt(c, optarg, o);
+	return rc;
+}
+
+static const struct subcommand *find_sub(const char *name)
+{
+	for (size_t i = 0; i < NSUB; i++)
+		if (strcmp(name, subcommands[i].name) == 0)
+			return &subcommands[i];
+	return NULL;
+}
+
+/* zcftp [options] COMMAND [options] ARGS: options go before or after the
+ * command name; "--" ends them (for local names starting with '-'). */
 int main(int argc, char **argv)
 {
 	struct mirror_opts o = { .parallel = 4, .retries = MIRROR_RETRIES_DEFAULT,
 				 .timeout_ms = FTP_TIMEOUT_MS_DEFAULT };
 	/* The engine's sendfile/splice cannot pass MSG_NOSIGNAL (transfer.h). */
 	signal(SIGPIPE, SIG_IGN);
-	if (argc < 2 || argv[1][0] == '-') {
-		int rc = argc >= 2 ? take_opt(getopt_long(argc, argv, "hV", long_opts, NULL), NULL, &o) : -1;
-		if (rc != 1)
-			usage(stderr);
-		return rc == 1 ? ZC_EXIT_OK : ZC_EXIT_FATAL;
-	}
-	const struct subcommand *sub = NULL;
-	for (size_t i = 0; i < NSUB; i++)
-		if (strcmp(argv[1], subcommands[i].name) == 0)
-			sub = &subcommands[i];
-	if (!sub) {
-		fprintf(stderr, "zcftp: unknown command '%s'\n", argv[1]);
+	int rc = parse_opts(argc, argv, 1, &o);
+	int at = optind;
+	const struct subcommand *sub = rc == 0 && at < argc ? find_sub(argv[at]) : NULL;
+	if (rc == 0 && !sub) {
+		if (at < argc)
+			fprintf(stderr, "zcftp: unknown command '%s'\n", argv[at]);
 		usage(stderr);
-		return ZC_EXIT_FATAL;
+		rc = -1;
 	}
-	int c, rc = 0;
-	optind = 2;
-	while (rc == 0 && (c = getopt_long(argc, argv, "dP:x:i:ncCLvqhV", long_opts, NULL)) != -1)
-		rc = take_opt(c, optarg, &o);
-	if (rc != 0) {
-		if (rc < 0)
-			fprintf(stderr, "usage: zcftp %s\n", sub->usage);
-		mfilter_free(&o.filter);
-		return rc > 0 ? ZC_EXIT_OK : ZC_EXIT_FATAL;
-	}
-	rc = sub->run(argc - optind, argv + optind, &o);
+	if (rc == 0)
+		rc = parse_opts(argc - at, argv + at, 0, &o);
+	if (rc < 0 && sub)
+		fprintf(stderr, "usage: zcftp %s\n", sub->usage);
+	if (rc == 0)
+		rc = sub->run(argc - at - optind, argv + at + optind, &o);
+	else
+		rc = rc > 0 ? ZC_EXIT_OK : ZC_EXIT_FATAL;
 	mfilter_free(&o.filter);
 	return rc;
 }

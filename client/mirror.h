@@ -126,6 +126,7 @@ struct mirror_opts {
 	int retries;		/* extra attempts per file */
 	int timeout_ms;
 	int no_pipeline;
+	uint64_t rate_limit;	/* bytes/s per transfer, 0 = unlimited */
 	struct mfilter filter;
 };
 

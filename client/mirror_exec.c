@@ -42,6 +42,7 @@ static void xopts(struct mrun *m, int w, uint64_t size, struct wprog *wp,
 {
 	xfer_opts_init(o);
 	o->timeout_ms = m->o->timeout_ms;
+	o->rate_limit = m->o->rate_limit;
 	/* Small files: a default-sized pipe; big ones: the engine's 1 MiB. */
 	o->pipe_size = size <= SMALL_PIPE ? (int)SMALL_PIPE : 0;
 	wp->m = m;
