@@ -196,6 +196,15 @@ measure() {
 	record "$s" "$rep" "$name.bytes" "$(field bytes "$out")"
 }
 
+warm_up() {
+	local s=$1
+	log "warm-up: $s"
+	lean "$s" retr "$BIG" >/dev/null || log "$s: warm-up RETR failed"
+	lean "$s" stor "$DATA/$BIG" up-big.bin >/dev/null || log "$s: warm-up STOR failed"
+	rm -f "$DATA/up-big.bin"
+	sync
+}
+
 measure_all() {
 	local s=$1 rep=$2
 	measure "$s" "$rep" retr retr "$BIG"

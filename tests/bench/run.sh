@@ -90,6 +90,13 @@ done
 [ -n "$ACTIVE" ] || die "no server works"
 save_params
 
+# One untimed round first: the first large write of a run touches page-cache
+# pages (and, in a VM, guest memory) that later rounds reuse, and would make
+# whichever server goes first look slow.
+for s in $ACTIVE; do
+	warm_up "$s"
+done
+
 for rep in $(seq 1 "$REPS"); do
 	for s in $ACTIVE; do
 		log "rep $rep/$REPS: $s"
