@@ -33,8 +33,8 @@ static const struct zc_default_str zc_default_strs[] = {
 	{ offsetof(struct zc_config, virtual_account), "ftp" },
 	{ offsetof(struct zc_config, syslog_facility), "ftp" },
 	{ offsetof(struct zc_config, tls_min_version), "1.2" },
-	{ offsetof(struct zc_config, tls_force_login), "no" },
-	{ offsetof(struct zc_config, tls_force_data), "no" },
+	{ offsetof(struct zc_config, tls_require_login), "none" },
+	{ offsetof(struct zc_config, tls_require_data), "none" },
 	{ offsetof(struct zc_config, listen_addrs[0]), "0.0.0.0" },
 	{ offsetof(struct zc_config, listen_addrs[1]), "::" },
 };
@@ -131,11 +131,11 @@ int zc_errf(char *err, size_t errsz, const char *source, int line,
 	return -EINVAL;
 }
 
-int zc_config_tls_force(const char *name)
+int zc_config_tls_require(const char *name)
 {
 	static const char *const names[] = {
-		[ZC_TLS_FORCE_NO] = "no", [ZC_TLS_FORCE_USERS] = "users",
-		[ZC_TLS_FORCE_ALL] = "all",
+		[ZC_TLS_REQUIRE_NONE] = "none", [ZC_TLS_REQUIRE_NON_ANON] = "non-anonymous",
+		[ZC_TLS_REQUIRE_ALL] = "all",
 	};
 
 	for (size_t i = 0; name && i < sizeof(names) / sizeof(names[0]); i++)
@@ -150,14 +150,14 @@ static int opt_line(const int *lines, const char *section, const char *name)
 }
 
 /* TLS settings that need each other: a certificate when TLS is on,
- * forcing TLS only when it is offered, two different ports. */
+ * requiring TLS only when it is offered, two different ports. */
 static int check_tls(const struct zc_config *c, const int *lines, char *err, size_t errsz)
 {
 	int on = c->tls_enable || c->tls_implicit;
-	const char *force[] = { "force_login", "force_data" };
-	const char *fval[] = { c->tls_force_login, c->tls_force_data };
+	const char *req[] = { "require_login", "require_data" };
+	const char *rval[] = { c->tls_require_login, c->tls_require_data };
 
-	if (on && !c->tls_cert_file) {
+	if (on && !c->tls_cert) {
 		int l = opt_line(lines, "tls", "cert_file"), le = opt_line(lines, "tls", "enable");
 		int li = opt_line(lines, "tls", "implicit");
 		if (!l)	/* not in the file: cite the line that turned TLS on */
@@ -166,9 +166,9 @@ static int check_tls(const struct zc_config *c, const int *lines, char *err, siz
 			       "a certificate is needed when enable or implicit is true");
 	}
 	for (int i = 0; i < 2; i++)
-		if (!on && zc_config_tls_force(fval[i]) > 0)
-			return zc_errf(err, errsz, c->source, opt_line(lines, "tls", force[i]),
-				       zc_opt_find("tls", force[i]),
+		if (!on && zc_config_tls_require(rval[i]) > 0)
+			return zc_errf(err, errsz, c->source, opt_line(lines, "tls", req[i]),
+				       zc_opt_find("tls", req[i]),
 				       "TLS is not enabled (set enable or implicit to true)");
 	if (c->tls_implicit && c->tls_implicit_port && c->tls_implicit_port == c->port)
 		return zc_errf(err, errsz, c->source, opt_line(lines, "tls", "implicit_port"),

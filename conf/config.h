@@ -94,15 +94,15 @@ struct zc_config {
 	int tls_enable;              /* offer AUTH TLS (explicit FTPS), default 0 */
 	int tls_implicit;            /* also listen for implicit FTPS, default 0 */
 	int tls_implicit_port;       /* 0 = auto: 990 when euid == 0 else 9990 (finalize) */
-	char *tls_cert_file;         /* PEM leaf + chain, absolute; required when TLS is on */
-	char *tls_key_file;          /* PEM key, absolute; NULL = in tls_cert_file */
+	char *tls_cert;              /* PEM leaf + chain, absolute; required when TLS is on */
+	char *tls_key;               /* PEM key, absolute; NULL = in tls_cert */
 	char *tls_ciphers;           /* TLS 1.2 list (OpenSSL syntax); NULL = built-in AEAD list */
 	char *tls_ciphersuites;      /* TLS 1.3 list; NULL = built-in */
 	char *tls_min_version;       /* "1.2" (default) or "1.3" */
 	int tls_ktls;                /* use kernel TLS when the kernel has it, default 1 */
-	char *tls_force_login;       /* "no" (default), "users" (all but anonymous), "all";
-	                                see zc_config_tls_force() */
-	char *tls_force_data;        /* same values: PROT P required for data connections */
+	char *tls_require_login;     /* TLS before USER: "none" (default), "non-anonymous", "all";
+	                                see zc_config_tls_require() */
+	char *tls_require_data;      /* same values: PROT P required for data connections */
 	int tls_require_reuse;       /* data connections must resume the control session, default 1 */
 	int tls_ccc;                 /* allow CCC (clear control channel), default 0 */
 	char *source;                /* file the config came from, or NULL for built-in defaults */
@@ -143,14 +143,14 @@ int zc_config_equal(const struct zc_config *a, const struct zc_config *b);
 /* Map a syslog facility name ("ftp", "daemon", "local0".."local7", ...) to
  * its LOG_* value, or -EINVAL. */
 int zc_config_syslog_facility(const char *name);
-/* tls.force_login / tls.force_data values. */
-enum zc_tls_force {
-	ZC_TLS_FORCE_NO = 0,	/* "no": TLS optional */
-	ZC_TLS_FORCE_USERS = 1,	/* "users": required for all but anonymous */
-	ZC_TLS_FORCE_ALL = 2,	/* "all": required for everybody */
+/* tls.require_login / tls.require_data values. */
+enum zc_tls_require {
+	ZC_TLS_REQUIRE_NONE = 0,	/* "none": TLS optional */
+	ZC_TLS_REQUIRE_NON_ANON = 1,	/* "non-anonymous": all but anonymous */
+	ZC_TLS_REQUIRE_ALL = 2,		/* "all": everybody */
 };
-/* Map "no"/"users"/"all" to enum zc_tls_force, or -EINVAL. */
-int zc_config_tls_force(const char *name);
+/* Map "none"/"non-anonymous"/"all" to enum zc_tls_require, or -EINVAL. */
+int zc_config_tls_require(const char *name);
 /* Free strings owned by c and zero it. Safe on a zeroed or freed struct. */
 void zc_config_free(struct zc_config *c);
 

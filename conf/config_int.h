@@ -31,7 +31,7 @@ enum {
 	ZC_F_FACILITY = 1 << 6,	/* string: a syslog facility name */
 	ZC_F_TEXT = 1 << 7,	/* string: printable text, no control characters */
 	ZC_F_TLSVER = 1 << 8,	/* string: "1.2" or "1.3" */
-	ZC_F_TLSFORCE = 1 << 9,	/* string: "no", "users" or "all" */
+	ZC_F_TLSREQ = 1 << 9,	/* string: "none", "non-anonymous" or "all" */
 };
 
 struct zc_opt {

@@ -62,14 +62,14 @@ const struct zc_opt zc_opts[] = {
 	{ "tls", "enable", ZC_T_BOOL, 0, OFF(tls_enable), 0, 1 },
 	{ "tls", "implicit", ZC_T_BOOL, 0, OFF(tls_implicit), 0, 1 },
 	{ "tls", "implicit_port", ZC_T_INT, ZC_F_AUTO, OFF(tls_implicit_port), 1, 65535 },
-	{ "tls", "cert_file", ZC_T_STR, ZC_F_NONE | ZC_F_ABSPATH, OFF(tls_cert_file), 0, ZC_STR_MAX },
-	{ "tls", "key_file", ZC_T_STR, ZC_F_NONE | ZC_F_ABSPATH, OFF(tls_key_file), 0, ZC_STR_MAX },
+	{ "tls", "cert_file", ZC_T_STR, ZC_F_NONE | ZC_F_ABSPATH, OFF(tls_cert), 0, ZC_STR_MAX },
+	{ "tls", "key_file", ZC_T_STR, ZC_F_NONE | ZC_F_ABSPATH, OFF(tls_key), 0, ZC_STR_MAX },
 	{ "tls", "ciphers", ZC_T_STR, ZC_F_NONE | ZC_F_TEXT, OFF(tls_ciphers), 0, 1024 },
 	{ "tls", "ciphersuites", ZC_T_STR, ZC_F_NONE | ZC_F_TEXT, OFF(tls_ciphersuites), 0, 1024 },
 	{ "tls", "min_version", ZC_T_STR, ZC_F_TLSVER, OFF(tls_min_version), 0, 8 },
 	{ "tls", "ktls", ZC_T_BOOL, 0, OFF(tls_ktls), 0, 1 },
-	{ "tls", "force_login", ZC_T_STR, ZC_F_TLSFORCE, OFF(tls_force_login), 0, 8 },
-	{ "tls", "force_data", ZC_T_STR, ZC_F_TLSFORCE, OFF(tls_force_data), 0, 8 },
+	{ "tls", "require_login", ZC_T_STR, ZC_F_TLSREQ, OFF(tls_require_login), 0, 16 },
+	{ "tls", "require_data", ZC_T_STR, ZC_F_TLSREQ, OFF(tls_require_data), 0, 16 },
 	{ "tls", "require_reuse", ZC_T_BOOL, 0, OFF(tls_require_reuse), 0, 1 },
 	{ "tls", "ccc", ZC_T_BOOL, 0, OFF(tls_ccc), 0, 1 },
 	{ "log", "xferlog", ZC_T_STR, ZC_F_NONE | ZC_F_ABSPATH | ZC_F_DASH, OFF(xferlog), 0, ZC_STR_MAX },
@@ -164,8 +164,8 @@ static int check_text(const struct zc_opt *o, const char *s, char *msg, size_t n
 		snprintf(msg, n, "'%s' is not a numeric IPv4 address", s);
 	else if ((o->flags & ZC_F_TLSVER) && strcmp(s, "1.2") && strcmp(s, "1.3"))
 		snprintf(msg, n, "'%s' is not a TLS version this server allows (1.2 or 1.3)", s);
-	else if ((o->flags & ZC_F_TLSFORCE) && zc_config_tls_force(s) < 0)
-		snprintf(msg, n, "'%s' must be no, users (all but anonymous) or all", s);
+	else if ((o->flags & ZC_F_TLSREQ) && zc_config_tls_require(s) < 0)
+		snprintf(msg, n, "'%s' must be none, non-anonymous or all", s);
 	else if ((o->flags & ZC_F_FACILITY) && zc_config_syslog_facility(s) < 0)
 		snprintf(msg, n, "'%s' is not a syslog facility (ftp, daemon, local0..local7, ...)", s);
 	else if (has_ctl(s))

@@ -75,14 +75,14 @@ static void assert_defaults(const struct zc_config *c)
 	ck_assert_str_eq(c->syslog_facility, "ftp");
 	ck_assert_int_eq(c->log_level, 2);
 	ck_assert_int_eq(c->tls_enable + c->tls_implicit + c->tls_implicit_port, 0);
-	ck_assert_ptr_null(c->tls_cert_file);
-	ck_assert_ptr_null(c->tls_key_file);
+	ck_assert_ptr_null(c->tls_cert);
+	ck_assert_ptr_null(c->tls_key);
 	ck_assert_ptr_null(c->tls_ciphers);
 	ck_assert_ptr_null(c->tls_ciphersuites);
 	ck_assert_str_eq(c->tls_min_version, "1.2");
 	ck_assert_int_eq(c->tls_ktls, 1);
-	ck_assert_str_eq(c->tls_force_login, "no");
-	ck_assert_str_eq(c->tls_force_data, "no");
+	ck_assert_str_eq(c->tls_require_login, "none");
+	ck_assert_str_eq(c->tls_require_data, "none");
 	ck_assert_int_eq(c->tls_require_reuse, 1);
 	ck_assert_int_eq(c->tls_ccc, 0);
 }
@@ -166,7 +166,7 @@ static const char full_conf[] =
 	"tls {\n enable = true\n implicit = yes\n implicit_port = 2990\n"
 	" cert_file = \"/etc/zcftpd/cert.pem\"\n key_file = /etc/zcftpd/key.pem\n"
 	" ciphers = \"ECDHE+AESGCM\"\n ciphersuites = TLS_AES_128_GCM_SHA256\n"
-	" min_version = \"1.3\"\n ktls = false\n force_login = users\n force_data = all\n"
+	" min_version = \"1.3\"\n ktls = false\n require_login = non-anonymous\n require_data = all\n"
 	" require_reuse = no\n ccc = on\n}\n"
 	"log {\n xferlog = \"-\"\n syslog = true\n facility = local3\n level = 3\n}\n";
 
@@ -205,14 +205,14 @@ static void assert_full(const struct zc_config *c)
 	ck_assert_int_eq(c->log_level, 3);
 	ck_assert_int_eq(c->tls_enable + c->tls_implicit, 2);
 	ck_assert_int_eq(c->tls_implicit_port, 2990);
-	ck_assert_str_eq(c->tls_cert_file, "/etc/zcftpd/cert.pem");
-	ck_assert_str_eq(c->tls_key_file, "/etc/zcftpd/key.pem");
+	ck_assert_str_eq(c->tls_cert, "/etc/zcftpd/cert.pem");
+	ck_assert_str_eq(c->tls_key, "/etc/zcftpd/key.pem");
 	ck_assert_str_eq(c->tls_ciphers, "ECDHE+AESGCM");
 	ck_assert_str_eq(c->tls_ciphersuites, "TLS_AES_128_GCM_SHA256");
 	ck_assert_str_eq(c->tls_min_version, "1.3");
 	ck_assert_int_eq(c->tls_ktls + c->tls_require_reuse, 0);
-	ck_assert_int_eq(zc_config_tls_force(c->tls_force_login), ZC_TLS_FORCE_USERS);
-	ck_assert_int_eq(zc_config_tls_force(c->tls_force_data), ZC_TLS_FORCE_ALL);
+	ck_assert_int_eq(zc_config_tls_require(c->tls_require_login), ZC_TLS_REQUIRE_NON_ANON);
+	ck_assert_int_eq(zc_config_tls_require(c->tls_require_data), ZC_TLS_REQUIRE_ALL);
 	ck_assert_int_eq(c->tls_ccc, 1);
 }
 
@@ -264,10 +264,10 @@ static const struct bad_case {
 	{ "transfer {\n pipe_size = 100\n}\n", 2, "pipe_size", "4096" },
 	{ "passive {\n address = \"::1\"\n}\n", 2, "address", "IPv4" },
 	{ "tls {\n min_version = \"1.1\"\n}\n", 2, "min_version", "1.2 or 1.3" },
-	{ "tls {\n force_data = maybe\n}\n", 2, "force_data", "no, users" },
+	{ "tls {\n require_data = maybe\n}\n", 2, "require_data", "none, non-anonymous" },
 	{ "tls {\n cert_file = cert.pem\n}\n", 2, "cert_file", "absolute path" },
 	{ "tls {\n\n enable = true\n}\n", 3, "cert_file", "certificate is needed" },
-	{ "tls {\n force_login = all\n}\n", 2, "force_login", "not enabled" },
+	{ "tls {\n require_login = all\n}\n", 2, "require_login", "not enabled" },
 	{ "listen {\n port = 990\n}\ntls {\n implicit = true\n cert_file = /c.pem\n"
 	  " implicit_port = 990\n}\n", 7, "implicit_port", "control port" },
 	{ "listen {\n port\n}\n", 3, "port", "equal sign" },
