@@ -52,6 +52,7 @@ enum ftp_reply_code {
 	FTP_R_NOT_IMPL = 502,
 	FTP_R_BAD_SEQUENCE = 503,
 	FTP_R_NOT_IMPL_PARAM = 504,
+	FTP_R_DATA_PROT_REFUSED = 521,	/* RFC 4217 9: data connection refused at this PROT level */
 	FTP_R_PROT_NOT_SUPPORTED = 522,	/* RFC 2428: network protocol not supported */
 	FTP_R_NOT_LOGGED_IN = 530,
 	FTP_R_NEED_ACCOUNT_STORE = 532,

@@ -8,6 +8,7 @@
 #include "auth.h"
 #include "compat.h"
 #include "datachan.h"
+#include "ftps.h"
 #include "log.h"
 #include "master.h"
 #include "privsep.h"
@@ -33,6 +34,11 @@ static void cmd_user(struct session *s, const char *arg)
 {
 	if (s->login == LOGIN_DONE) {
 		reply(s, FTP_R_NOT_LOGGED_IN, "Can't change to another user (use REIN).");
+		return;
+	}
+	if (ftps_login_required(s, arg) && !s->ctl_ssl) {
+		/* RFC 4217 7: a server that requires TLS answers USER in clear with 530. */
+		reply(s, FTP_R_NOT_LOGGED_IN, "TLS required: use AUTH TLS before USER.");
 		return;
 	}
 	if (zc_strlcpy(s->user, arg, sizeof s->user) < 0) {

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "ftps.h"
 #include "hash.h"
 #include "listing.h"
 #include "reply_codes.h"
@@ -38,6 +39,8 @@ static void cmd_feat(struct session *s, const char *arg)
 	for (int a = 0; a < HASH_ALGO_COUNT; a++)
 		zbuf_printf(&b, "%s%s%s", a ? ";" : "", hash_algo_name((enum hash_algo)a),
 			    (enum hash_algo)a == s->hash_algo ? "*" : "");
+	if (ftps_ctx())	/* RFC 4217 6 */
+		zbuf_printf(&b, "\r\n AUTH TLS\r\n PBSZ\r\n PROT%s", s->cfg->tls_ccc ? "\r\n CCC" : "");
 	zbuf_puts(&b, "\r\n211 End\r\n");
 	reply_raw(s, b.p, b.len);
 	zbuf_free(&b);

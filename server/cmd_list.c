@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "datachan.h"
+#include "ftps.h"
 #include "listing.h"
 #include "log.h"
 #include "namelist.h"
@@ -108,6 +109,7 @@ static int send_chunk(struct session *s, struct zbuf *b, int dfd, struct xfer_re
 	struct xfer_opts o;
 	xfer_session_opts(s, &o);
 	o.ascii = 0;	/* listings are already CRLF text */
+	o.tls = s->list_ssl;
 	int rc = xfer_send_buf(b->p, b->len, dfd, &o, r);
 	zbuf_reset(b);
 	return rc;
@@ -198,19 +200,23 @@ static void run_listing(struct session *s, const char *arg, enum list_kind k)
 	DIR *d = NULL;
 	if (!xfer_check_prepared(s) || open_target(s, arg, k, &st, &d) < 0)
 		return;
+	SSL *ssl;
+	char err[256];
 	reply(s, FTP_R_FILE_STATUS_OK, "Here comes the directory listing.");
-	int dfd = data_open(s);
+	int dfd = ftps_data_open(s, 0, &ssl, err, sizeof err);
 	if (dfd < 0) {
 		if (d)
 			closedir(d);
-		reply(s, FTP_R_CANT_OPEN_DATA, "Can't open data connection.");
+		xfer_reply_open_failed(s, dfd, err);
 		return;
 	}
+	s->list_ssl = ssl;
 	s->abor_seen = 0;
 	int rc = d ? list_dir(s, d, arg, k, dfd, &r) : list_one(s, arg, &st, k, dfd, &r);
 	if (rc < 0 && r.err == 0)
 		r.err = rc;
-	sys_close(dfd);
+	ftps_data_close(dfd, ssl, r.err == 0);
+	s->list_ssl = NULL;
 	if (d)
 		closedir(d);
 	xfer_reply_result(s, &r);

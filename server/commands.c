@@ -7,7 +7,7 @@
 
 static const struct command *const tables[] = {
 	cmd_auth_table, cmd_info_table, cmd_data_table,
-	cmd_xfer_table, cmd_fs_table, cmd_list_table, cmd_hash_table,
+	cmd_xfer_table, cmd_fs_table, cmd_list_table, cmd_hash_table, cmd_tls_table,
 };
 
 const struct command *command_at(unsigned i)

@@ -56,8 +56,10 @@ static int apply_listen(struct zc_config *c)
 {
 	if (O.n_listen == 0)
 		return 0;
-	for (int i = 0; i < c->n_listen; i++)
+	for (int i = 0; i < c->n_listen; i++) {
 		free(c->listen_addrs[i]);
+		c->listen_addrs[i] = NULL;
+	}
 	c->n_listen = 0;
 	for (int i = 0; i < O.n_listen; i++) {
 		c->listen_addrs[i] = strdup(O.listen[i]);
@@ -212,7 +214,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "zcftpd: unknown syslog facility, logging to stderr\n");
 	if (vfs_supported() < 0)
 		fatal("this kernel lacks openat2(2) (Linux 5.6+), which zcftpd needs to confine paths");
-	if (geteuid() == 0)
+	if (geteuid() == 0 && !cfg.privsep)
 		log_warn("running as root without privilege separation: sessions keep root privileges");
 	if (!cfg.foreground && (rc = daemonize()) < 0)
 		fatal("cannot daemonize: %s", strerror(-rc));

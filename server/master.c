@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -15,6 +16,7 @@
 
 #include "accounts.h"
 #include "address.h"
+#include "ftps.h"
 #include "jail.h"
 #include "privsep.h"
 #include "log.h"
@@ -43,7 +45,8 @@ struct child {
 static struct {
 	struct zc_config cfg;
 	master_load_fn reload;
-	int lfd[ZC_MAX_LISTEN];
+	int lfd[2 * ZC_MAX_LISTEN];
+	int implicit[2 * ZC_MAX_LISTEN];	/* 1: the implicit-TLS port */
 	int n_lfd;
 	int sigfd;
 	struct child *kids;
@@ -92,18 +95,25 @@ static int slot_alloc(void)
 	return -ENOSPC;
 }
 
+static void listen_one(const char *addr, int port, int implicit)
+{
+	int fd = net_listen(addr, (uint16_t)port, LISTEN_BACKLOG);
+	if (fd < 0) {
+		log_warn("cannot listen on [%s]:%d: %s", addr, port, strerror(-fd));
+		return;
+	}
+	log_info("listening on [%s]:%d%s", addr, port, implicit ? " (implicit TLS)" : "");
+	M.implicit[M.n_lfd] = implicit;
+	M.lfd[M.n_lfd++] = fd;
+}
+
 static int open_listeners(void)
 {
 	M.n_lfd = 0;
 	for (int i = 0; i < M.cfg.n_listen; i++) {
-		int fd = net_listen(M.cfg.listen_addrs[i], (uint16_t)M.cfg.port, LISTEN_BACKLOG);
-		if (fd < 0) {
-			log_warn("cannot listen on [%s]:%d: %s", M.cfg.listen_addrs[i], M.cfg.port,
-				 strerror(-fd));
-			continue;
-		}
-		log_info("listening on [%s]:%d", M.cfg.listen_addrs[i], M.cfg.port);
-		M.lfd[M.n_lfd++] = fd;
+		listen_one(M.cfg.listen_addrs[i], M.cfg.port, 0);
+		if (M.cfg.tls_enable && M.cfg.tls_implicit)
+			listen_one(M.cfg.listen_addrs[i], M.cfg.tls_implicit_port, 1);
 	}
 	return M.n_lfd > 0 ? 0 : -EADDRNOTAVAIL;
 }
@@ -208,7 +218,7 @@ static void privsep_check_setup(struct zc_config *cfg)
 		      "server { privsep_user = ... }", cfg->privsep_user, cfg->privsep_user);
 }
 
-static void run_child(int fd, unsigned slot, const sigset_t *oldmask)
+static void run_child(int fd, unsigned slot, int implicit, const sigset_t *oldmask)
 {
 	/* Its own process group, so the master can end a session together
 	 * with the pre-login worker it may have forked. */
@@ -220,9 +230,9 @@ static void run_child(int fd, unsigned slot, const sigset_t *oldmask)
 	sigprocmask(SIG_SETMASK, oldmask, NULL);
 	my_slot = &M.slots[slot];
 	if (use_privsep())
-		monitor_run(fd, &M.cfg);
+		monitor_run(fd, &M.cfg, implicit);
 	else
-		session_run(fd, &M.cfg);
+		session_run(fd, &M.cfg, implicit);
 	_exit(0);
 }
 
@@ -284,7 +294,7 @@ static int make_room_pending(const struct sockaddr_storage *newcomer)
 	return 0;
 }
 
-static void accept_one(int lfd, const sigset_t *oldmask)
+static void accept_one(int lfd, int implicit, const sigset_t *oldmask)
 {
 	struct sockaddr_storage peer;
 	socklen_t plen = sizeof peer;
@@ -316,7 +326,7 @@ static void accept_one(int lfd, const sigset_t *oldmask)
 	}
 	pid_t pid = fork();
 	if (pid == 0)
-		run_child(fd, (unsigned)slot, oldmask);
+		run_child(fd, (unsigned)slot, implicit, oldmask);
 	if (pid < 0) {
 		log_err_errno("fork");
 		M.slots[slot] = SLOT_FREE;
@@ -344,6 +354,11 @@ static void reload_config(void)
 	}
 	if (fresh.port != M.cfg.port || fresh.n_listen != M.cfg.n_listen)
 		log_warn("reload: listen address/port changes need a restart");
+	if (ftps_setup(&fresh, err, sizeof err) < 0) {
+		log_err("reload failed, keeping the old configuration: %s", err);
+		zc_config_free(&fresh);
+		return;
+	}
 	zc_config_free(&M.cfg);
 	M.cfg = fresh;
 	int rc = xferlog_open(M.cfg.xferlog);
@@ -386,7 +401,7 @@ static void stop_sessions(void)
 
 static void accept_loop(const sigset_t *oldmask)
 {
-	struct pollfd pfd[ZC_MAX_LISTEN + 1];
+	struct pollfd pfd[2 * ZC_MAX_LISTEN + 1];
 	for (;;) {
 		pfd[0] = (struct pollfd){ .fd = M.sigfd, .events = POLLIN };
 		for (int i = 0; i < M.n_lfd; i++)
@@ -400,7 +415,7 @@ static void accept_loop(const sigset_t *oldmask)
 			return;
 		for (int i = 0; i < M.n_lfd; i++)
 			if (pfd[i + 1].revents & POLLIN)
-				accept_one(M.lfd[i], oldmask);
+				accept_one(M.lfd[i], M.implicit[i], oldmask);
 	}
 }
 
@@ -414,6 +429,13 @@ int master_run(struct zc_config *cfg, master_load_fn reload)
 		fatal("cannot map the session table: %s", strerror(errno));
 	if (use_privsep())
 		privsep_check_setup(&M.cfg);
+	char err[512];
+	if (ftps_setup(&M.cfg, err, sizeof err) < 0)
+		fatal("TLS: %s", err);
+	/* Relay workers of TLS sessions outlive their parent session process;
+	 * as subreaper the master collects them. */
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
+		log_warn_errno("PR_SET_CHILD_SUBREAPER");
 	if (setup_signals(&oldmask) < 0)
 		fatal("cannot set up signal handling: %s", strerror(errno));
 	if (open_listeners() < 0)

@@ -15,17 +15,20 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "accounts.h"
 #include "compat.h"
+#include "ftps.h"
 #include "jail.h"
 #include "log.h"
 #include "master.h"
 #include "privsep.h"
 #include "reply_codes.h"
 #include "sys.h"
+#include "tls.h"
 
 /* Extra time the monitor grants beyond the worker's own login timeout. */
 #define MONITOR_SLACK_MS 5000
@@ -44,7 +47,10 @@ struct monitor {
 	int failures;
 	struct auth_user user;
 	char name[SESSION_USER_MAX];
+	int implicit_tls;
+	int relay_fd;		/* clear-text relay from a TLS worker, or -1 */
 	unsigned char msg[PS_HANDOFF_MAX];
+	struct handoff_state hs;
 };
 
 static void kill_worker(struct monitor *m);
@@ -159,13 +165,39 @@ static void kill_worker(struct monitor *m)
 	wait_worker(m);
 }
 
-/* Login done: the worker has exited; this process becomes the user's. */
+/* With TLS the worker stays on as the control connection's relay: the
+ * session talks clear text to it, keeps the real addresses, and imports
+ * the TLS session so data connections can be required to resume it. */
+static int take_relay(struct monitor *m, const unsigned char *der, size_t der_len)
+{
+	struct handoff_state *h = &m->hs;
+	if (m->relay_fd < 0 || !ftps_ctx())
+		return -EPROTO;
+	h->peer_len = sizeof h->peer;
+	h->local_len = sizeof h->local;
+	if (getpeername(m->ctl_fd, (struct sockaddr *)&h->peer, &h->peer_len) < 0
+	    || getsockname(m->ctl_fd, (struct sockaddr *)&h->local, &h->local_len) < 0)
+		return -errno;
+	if (tls_session_import(ftps_ctx(), der, der_len) < 0)
+		return -EPROTO;
+	/* The user's process must not hold the raw TLS socket. */
+	sys_close(m->ctl_fd);
+	m->ctl_fd = m->relay_fd;
+	m->relay_fd = -1;
+	m->worker = -1;	/* it lives on as the relay; the master reaps it */
+	return 0;
+}
+
+/* Login done; this process becomes the user's. */
 static void become_session(struct monitor *m, size_t len)
 {
-	static struct queued_line lines[SESSION_QUEUE_MAX];
-	int n = privsep_decode_handoff(m->msg, len, lines, SESSION_QUEUE_MAX);
-	if (n < 0)
+	const unsigned char *der;
+	size_t der_len;
+	if (privsep_decode_handoff(m->msg, len, &m->hs, &der, &der_len) < 0)
 		die(m, "malformed handoff");
+	if (m->hs.tls ? take_relay(m, der, der_len) < 0 : m->relay_fd >= 0)
+		die(m, "inconsistent TLS handoff");
+	explicit_bzero(m->msg, sizeof m->msg);
 	wait_worker(m);
 	sys_close(m->sock);
 	master_mark_logged_in();
@@ -177,7 +209,7 @@ static void become_session(struct monitor *m, size_t len)
 		reply_raw_fd(m->ctl_fd, FTP_R_NOT_LOGGED_IN, "Login failed: home directory unavailable.");
 		_exit(1);
 	}
-	session_run_user(m->ctl_fd, m->cfg, m->name, &m->user, rootfd, lines, (unsigned)n);
+	session_run_user(m->ctl_fd, m->cfg, m->name, &m->user, rootfd, &m->hs);
 	_exit(0);
 }
 
@@ -198,17 +230,38 @@ static pid_t start_worker(struct monitor *m, int sv)
 		log_err("cannot enter the pre-login jail: %s", strerror(-rc));
 		_exit(1);
 	}
-	session_run_worker(m->ctl_fd, sv, m->cfg);
+	session_run_worker(m->ctl_fd, sv, m->cfg, m->implicit_tls);
 	_exit(0);
 }
 
-void monitor_run(int ctl_fd, const struct zc_config *cfg)
+/* recv() that also takes one passed fd (SCM_RIGHTS) into m->relay_fd. */
+static ssize_t recv_msg(struct monitor *m)
+{
+	struct iovec iov = { m->msg, sizeof m->msg };
+	union { struct cmsghdr h; char b[CMSG_SPACE(sizeof(int))]; } c;
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = c.b,
+			     .msg_controllen = sizeof c.b };
+	ssize_t r = recvmsg(m->sock, &mh, MSG_CMSG_CLOEXEC);
+	if (r < 0 || (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)))
+		return r < 0 ? r : -1;
+	for (struct cmsghdr *cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm)) {
+		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS
+		    || cm->cmsg_len != CMSG_LEN(sizeof(int)) || m->relay_fd >= 0)
+			die(m, "unexpected file descriptors from the worker");
+		memcpy(&m->relay_fd, CMSG_DATA(cm), sizeof(int));
+	}
+	return r;
+}
+
+void monitor_run(int ctl_fd, const struct zc_config *cfg, int implicit_tls)
 {
 	static struct monitor mon;
 	struct monitor *m = &mon;
 	int sv[2];
 	m->cfg = cfg;
 	m->ctl_fd = ctl_fd;
+	m->implicit_tls = implicit_tls;
+	m->relay_fd = -1;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		fatal("monitor: socketpair: %s", strerror(errno));
 	m->sock = sv[0];
@@ -223,12 +276,12 @@ void monitor_run(int ctl_fd, const struct zc_config *cfg)
 		long long left = deadline - sys_now_ms();
 		if (left <= 0 || sys_poll1(m->sock, POLLIN, (int)left) <= 0)
 			break;
-		ssize_t r = recv(m->sock, m->msg, sizeof m->msg, 0);
+		ssize_t r = recv_msg(m);
 		if (r <= 0)
 			break;	/* the worker ended: client quit or timed out */
 		uint32_t type;
 		memcpy(&type, m->msg, r >= 4 ? 4 : 0);
-		if (r < 4 || type != allowed[m->state])
+		if (r < 4 || type != allowed[m->state] || (m->relay_fd >= 0 && type != PS_HANDOFF))
 			die(m, "unexpected request from the pre-login worker");
 		if (type == PS_AUTH)
 			handle_auth(m, (size_t)r);

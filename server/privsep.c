@@ -5,62 +5,78 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "buf.h"
 #include "compat.h"
 #include "log.h"
+#include "ftps.h"
 #include "privsep.h"
+#include "tls.h"
 #include "reply_codes.h"
 #include "sys.h"
 
-int privsep_encode_handoff(const struct session *s, unsigned skip,
+int privsep_encode_handoff(const struct session *s, unsigned skip, unsigned flags,
+			   const unsigned char *der, size_t der_len,
 			   unsigned char *buf, size_t n)
 {
-	struct ps_handoff_hdr h = { PS_HANDOFF, 0 };
+	struct ps_handoff_hdr h = { PS_HANDOFF, 0, flags, (uint32_t)der_len };
 	size_t off = sizeof h;
+	if (n < off || der_len > PS_DER_MAX)
+		return -E2BIG;
 	for (unsigned i = skip; i < s->q_count; i++) {
 		const struct queued_line *q = &s->queue[(s->q_head + i) % SESSION_QUEUE_MAX];
-		uint8_t kind = (uint8_t)q->kind;
 		uint16_t len = (uint16_t)q->len;
 		if (off + 3 + len > n)
 			return -E2BIG;
-		buf[off] = kind;
+		buf[off] = (uint8_t)q->kind;
 		memcpy(buf + off + 1, &len, 2);
 		memcpy(buf + off + 3, q->text, len);
 		off += 3 + len;
 		h.count++;
 	}
-	if (n < sizeof h)
+	if (off + der_len > n)
 		return -E2BIG;
+	if (der_len)
+		memcpy(buf + off, der, der_len);
 	memcpy(buf, &h, sizeof h);
-	return (int)off;
+	return (int)(off + der_len);
 }
 
-int privsep_decode_handoff(const unsigned char *msg, size_t len,
-			   struct queued_line *lines, unsigned max)
+int privsep_decode_handoff(const unsigned char *msg, size_t len, struct handoff_state *h,
+			   const unsigned char **der, size_t *der_len)
 {
-	struct ps_handoff_hdr h;
-	if (len < sizeof h)
+	struct ps_handoff_hdr hd;
+	if (len < sizeof hd)
 		return -EPROTO;
-	memcpy(&h, msg, sizeof h);
-	if (h.type != PS_HANDOFF || h.count > max)
+	memcpy(&hd, msg, sizeof hd);
+	if (hd.type != PS_HANDOFF || hd.count > SESSION_QUEUE_MAX || hd.der_len > PS_DER_MAX
+	    || (hd.flags & ~(unsigned)(PS_HF_TLS | PS_HF_PBSZ | PS_HF_PROT)))
 		return -EPROTO;
-	size_t off = sizeof h;
-	for (unsigned i = 0; i < h.count; i++) {
+	size_t off = sizeof hd;
+	for (unsigned i = 0; i < hd.count; i++) {
 		uint16_t l;
 		if (len - off < 3)
 			return -EPROTO;
 		memcpy(&l, msg + off + 1, 2);
 		if (msg[off] > LINE_TOO_LONG || l > FTP_LINE_MAX || len - off - 3 < l)
 			return -EPROTO;
-		lines[i].kind = (enum line_kind)msg[off];
-		lines[i].len = l;
-		memcpy(lines[i].text, msg + off + 3, l);
-		lines[i].text[l] = '\0';
+		h->lines[i].kind = (enum line_kind)msg[off];
+		h->lines[i].len = l;
+		memcpy(h->lines[i].text, msg + off + 3, l);
+		h->lines[i].text[l] = '\0';
 		off += 3 + (size_t)l;
 	}
-	return off == len ? (int)h.count : -EPROTO;
+	if (len - off != hd.der_len || ((hd.flags & PS_HF_TLS) != 0) != (hd.der_len > 0))
+		return -EPROTO;
+	h->n_lines = hd.count;
+	h->tls = !!(hd.flags & PS_HF_TLS);
+	h->pbsz = !!(hd.flags & PS_HF_PBSZ);
+	h->prot = !!(hd.flags & PS_HF_PROT);
+	*der = msg + off;
+	*der_len = hd.der_len;
+	return 0;
 }
 
 static int ask_monitor(int fd, const char *user, const char *pass)
@@ -84,17 +100,53 @@ static int ask_monitor(int fd, const char *user, const char *pass)
 	return r == (ssize_t)sizeof ans ? (int)ans.type : -EPROTO;
 }
 
-static void hand_over(struct session *s)
+/* Send the handoff, with the relay socket as SCM_RIGHTS when TLS is on. */
+static int send_handoff(int mon_fd, const unsigned char *buf, size_t n, int fd)
 {
-	static unsigned char buf[PS_HANDOFF_MAX];
+	struct iovec iov = { (void *)buf, n };
+	union { struct cmsghdr h; char b[CMSG_SPACE(sizeof(int))]; } c;
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1 };
+	if (fd >= 0) {
+		memset(&c, 0, sizeof c);
+		m.msg_control = c.b;
+		m.msg_controllen = sizeof c.b;
+		struct cmsghdr *cm = CMSG_FIRSTHDR(&m);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(cm), &fd, sizeof fd);
+	}
+	return sendmsg(mon_fd, &m, MSG_NOSIGNAL) == (ssize_t)n ? 0 : -1;
+}
+
+static void __attribute__((noreturn)) hand_over(struct session *s)
+{
+	static unsigned char buf[PS_HANDOFF_MAX], der[PS_DER_MAX];
+	int relay[2] = { -1, -1 }, der_len = 0;
+	unsigned flags = (s->pbsz_done ? PS_HF_PBSZ : 0) | (s->prot_private ? PS_HF_PROT : 0);
+	if (s->ctl_ssl) {
+		flags |= PS_HF_TLS;
+		der_len = tls_session_export(s->ctl_ssl, der, sizeof der);
+		if (der_len <= 0 || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, relay) < 0) {
+			log_err("cannot prepare the TLS relay");
+			_exit(1);
+		}
+	}
 	/* The first queued line is the PASS being answered: not handed over. */
-	int n = privsep_encode_handoff(s, 1, buf, sizeof buf);
-	if (n < 0 || send(s->mon_fd, buf, (size_t)n, MSG_NOSIGNAL) != n) {
+	int n = privsep_encode_handoff(s, 1, flags, der, der_len > 0 ? (size_t)der_len : 0,
+				       buf, sizeof buf);
+	int rc = n < 0 ? -1 : send_handoff(s->mon_fd, buf, (size_t)n, relay[1]);
+	explicit_bzero(der, sizeof der);
+	explicit_bzero(buf, sizeof buf);
+	if (rc < 0) {
 		log_err("handoff to the monitor failed");
 		_exit(1);
 	}
-	explicit_bzero(buf, sizeof buf);
-	_exit(0);
+	if (!s->ctl_ssl)
+		_exit(0);
+	sys_close(relay[1]);
+	sys_close(s->mon_fd);
+	ftps_proxy_run(s->ctl_ssl, s->ctl_fd, relay[0]);
 }
 
 void privsep_login(struct session *s, const char *pass)

@@ -36,29 +36,39 @@ struct ps_answer {
 };
 
 /* PS_HANDOFF: this header, then `count` records of
- * { uint8_t kind; uint16_t len; char text[len]; } (native byte order). */
+ * { uint8_t kind; uint16_t len; char text[len]; } (native byte order),
+ * then der_len bytes of the control connection's TLS session (DER). With
+ * PS_HF_TLS the message carries one fd (SCM_RIGHTS): the worker's clear-
+ * text relay of the control connection, which it keeps serving. */
+enum { PS_HF_TLS = 1, PS_HF_PBSZ = 2, PS_HF_PROT = 4 };
+
 struct ps_handoff_hdr {
 	uint32_t type;
 	uint32_t count;
+	uint32_t flags;
+	uint32_t der_len;
 };
 
-#define PS_HANDOFF_MAX (sizeof(struct ps_handoff_hdr) + SESSION_QUEUE_MAX * (3 + FTP_LINE_MAX))
+#define PS_DER_MAX 8192
+#define PS_HANDOFF_MAX (sizeof(struct ps_handoff_hdr) + SESSION_QUEUE_MAX * (3 + FTP_LINE_MAX) \
+			+ PS_DER_MAX)
 
 /* Worker side: PASS with privilege separation. Replies to the client
  * itself on failure; on success hands the session over and exits. */
 void privsep_login(struct session *s, const char *pass);
 
-/* Decode a handoff message into lines[] (at most SESSION_QUEUE_MAX).
- * Returns the number of lines or -EPROTO. Pure; unit-tested. */
-int privsep_decode_handoff(const unsigned char *msg, size_t len,
-			   struct queued_line *lines, unsigned max);
-/* Encode queue lines (skipping the first `skip`) into buf. Returns the
- * message length or -E2BIG. */
-int privsep_encode_handoff(const struct session *s, unsigned skip,
+/* Decode a handoff message into h (lines, TLS flags) and the session DER
+ * (pointer into msg, length). Returns 0 or -EPROTO. Pure; unit-tested. */
+int privsep_decode_handoff(const unsigned char *msg, size_t len, struct handoff_state *h,
+			   const unsigned char **der, size_t *der_len);
+/* Encode queue lines (skipping the first `skip`), flags and the DER into
+ * buf. Returns the message length or -E2BIG. */
+int privsep_encode_handoff(const struct session *s, unsigned skip, unsigned flags,
+			   const unsigned char *der, size_t der_len,
 			   unsigned char *buf, size_t n);
 
 /* The monitor: runs the pre-login worker and, after a login, becomes the
  * user's session process. Called in the forked session process as root. */
-void monitor_run(int ctl_fd, const struct zc_config *cfg);
+void monitor_run(int ctl_fd, const struct zc_config *cfg, int implicit_tls);
 
 #endif

@@ -13,6 +13,8 @@
 #include "address.h"
 #include "auth.h"
 #include "compat.h"
+#include "ftps.h"
+#include "tls.h"
 #include "datachan.h"
 #include "listing.h"
 #include "log.h"
@@ -25,11 +27,27 @@
  * connection must not pin the session forever. */
 #define REPLY_WRITE_TIMEOUT_MS 30000
 
+/* Control-channel I/O: through TLS after AUTH TLS (or on the implicit
+ * port), else the socket itself. */
+static int ctl_write(struct session *s, const char *data, size_t len)
+{
+	if (s->ctl_ssl)
+		return tls_write_all(s->ctl_ssl, data, len, REPLY_WRITE_TIMEOUT_MS);
+	return sys_write_all_timeout(s->ctl_fd, data, len, REPLY_WRITE_TIMEOUT_MS);
+}
+
+static ssize_t ctl_read(struct session *s, char *buf, size_t n)
+{
+	if (s->ctl_ssl)
+		return tls_read(s->ctl_ssl, buf, n, REPLY_WRITE_TIMEOUT_MS);
+	return sys_read(s->ctl_fd, buf, n);
+}
+
 void reply_raw(struct session *s, const char *data, size_t len)
 {
-	if (s->ctl_fd < 0)
+	if (s->ctl_fd < 0 || s->ctl_eof)
 		return;
-	int rc = sys_write_all_timeout(s->ctl_fd, data, len, REPLY_WRITE_TIMEOUT_MS);
+	int rc = ctl_write(s, data, len);
 	if (rc < 0) {
 		log_info("control connection lost while replying: %s", strerror(-rc));
 		s->quit = 1;
@@ -140,7 +158,9 @@ static int ingest(struct session *s, const char *data, size_t n, int in_xfer)
 static int read_ctl(struct session *s, int in_xfer)
 {
 	char buf[4096];
-	ssize_t r = sys_read(s->ctl_fd, buf, sizeof buf);
+	ssize_t r = ctl_read(s, buf, sizeof buf);
+	if (r == -EAGAIN || r == -ETIMEDOUT)
+		return 0;	/* a partial TLS record: more will come */
 	if (r <= 0) {
 		s->ctl_eof = 1;
 		return -1;
@@ -178,6 +198,12 @@ static int wait_line(struct session *s)
 			reply(s, FTP_R_UNAVAILABLE, "Timeout: closing control connection.");
 			log_info("timeout, closing");
 			return -1;
+		}
+		/* TLS may already hold decrypted bytes the socket no longer shows. */
+		if (s->ctl_ssl && SSL_pending(s->ctl_ssl) > 0) {
+			if (read_ctl(s, 0) < 0)
+				return -1;
+			continue;
 		}
 		int rc = sys_poll1(s->ctl_fd, POLLIN, (int)(deadline - now));
 		if (rc < 0)
@@ -313,34 +339,66 @@ static void session_loop(struct session *s)
 	data_reset(s);
 	if (s->vfs_open)
 		vfs_close(&s->vfs);
+	if (s->ctl_ssl) {
+		if (!s->ctl_eof)
+			(void)tls_shutdown(s->ctl_ssl, TLS_SHUTDOWN_TIMEOUT_MS);
+		tls_free(s->ctl_ssl);
+		s->ctl_ssl = NULL;
+	}
 	log_info("disconnected%s%s", s->login == LOGIN_DONE ? ", user " : "",
 		 s->login == LOGIN_DONE ? s->user : "");
 	sys_close(s->ctl_fd);
 	s->ctl_fd = -1;
 }
 
-void session_run(int ctl_fd, const struct zc_config *cfg)
+/* Greet the client: on the implicit-TLS port the handshake comes first
+ * and data protection is on from the start (RFC 4217 predecessor usage). */
+static int greet(struct session *s, int implicit_tls)
 {
-	struct session *s = session_start(ctl_fd, cfg);
-	log_info("connected");
-	reply(s, FTP_R_READY, "%s", cfg->banner ? cfg->banner : "zcftpd ready");
-	session_loop(s);
+	log_info("connected%s", implicit_tls ? " (implicit TLS)" : "");
+	if (implicit_tls) {
+		if (ftps_start_control(s) < 0)
+			return -1;
+		s->pbsz_done = s->prot_private = 1;
+	}
+	reply(s, FTP_R_READY, "%s", s->cfg->banner ? s->cfg->banner : "zcftpd ready");
+	return 0;
 }
 
-void session_run_worker(int ctl_fd, int mon_fd, const struct zc_config *cfg)
+void session_run(int ctl_fd, const struct zc_config *cfg, int implicit_tls)
+{
+	struct session *s = session_start(ctl_fd, cfg);
+	if (greet(s, implicit_tls) == 0)
+		session_loop(s);
+}
+
+void session_run_worker(int ctl_fd, int mon_fd, const struct zc_config *cfg, int implicit_tls)
 {
 	struct session *s = session_start(ctl_fd, cfg);
 	s->mon_fd = mon_fd;
-	log_info("connected");
-	reply(s, FTP_R_READY, "%s", cfg->banner ? cfg->banner : "zcftpd ready");
-	session_loop(s);
+	if (greet(s, implicit_tls) == 0)
+		session_loop(s);
 }
 
 void session_run_user(int ctl_fd, const struct zc_config *cfg, const char *name,
-		      const struct auth_user *u, int rootfd,
-		      const struct queued_line *lines, unsigned n)
+		      const struct auth_user *u, int rootfd, const struct handoff_state *h)
 {
 	struct session *s = session_start(ctl_fd, cfg);
+	const struct queued_line *lines = h->lines;
+	unsigned n = h->n_lines;
+	if (h->tls) {
+		/* The control connection is the worker's clear-text relay: the
+		 * addresses are those of the real connection. */
+		s->peer = h->peer;
+		s->local = h->local;
+		s->peer_len = h->peer_len;
+		s->local_len = h->local_len;
+		if (addr_to_string((struct sockaddr *)&s->peer, s->peer_str, sizeof s->peer_str) < 0)
+			zc_strlcpy(s->peer_str, "?", sizeof s->peer_str);
+		s->tls_proxied = 1;
+		s->pbsz_done = h->pbsz;
+		s->prot_private = h->prot;
+	}
 	if (vfs_init_fd(&s->vfs, rootfd, u->writable, (mode_t)u->umask) < 0) {
 		reply(s, FTP_R_NOT_LOGGED_IN, "Login failed: home directory unavailable.");
 		return;

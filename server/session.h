@@ -73,6 +73,14 @@ struct session {
 	socklen_t port_len;
 	int epsv_all;
 
+	/* FTPS (RFC 4217) */
+	struct ssl_st *ctl_ssl;	/* control connection under TLS, or NULL */
+	int tls_proxied;	/* control TLS is held by the pre-login worker (privsep) */
+	int tls_session_ok;	/* proxied: the control session was imported for reuse */
+	int pbsz_done;
+	int prot_private;	/* PROT P */
+	struct ssl_st *list_ssl;	/* TLS of the listing being sent, or NULL */
+
 	/* privilege separation: socket to the root monitor, or -1 */
 	int mon_fd;
 	int ids_dropped;	/* running as the logged-in user after privsep */
@@ -86,16 +94,24 @@ struct auth_user;
 /* Run one session on an accepted control socket; returns when it ends.
  * The caller exits the process afterwards. Single-process mode: logins
  * are checked here and the session goes on as the logged-in user. */
-void session_run(int ctl_fd, const struct zc_config *cfg);
+void session_run(int ctl_fd, const struct zc_config *cfg, int implicit_tls);
 /* Privilege separation, pre-login worker: like session_run, but PASS is
  * sent to the monitor on mon_fd (see privsep.h). */
-void session_run_worker(int ctl_fd, int mon_fd, const struct zc_config *cfg);
+void session_run_worker(int ctl_fd, int mon_fd, const struct zc_config *cfg, int implicit_tls);
+
+/* What a logged-in session inherits from the pre-login worker. */
+struct handoff_state {
+	struct queued_line lines[SESSION_QUEUE_MAX];
+	unsigned n_lines;
+	int tls, pbsz, prot;	/* control under TLS (relayed by the worker) */
+	struct sockaddr_storage peer, local;
+	socklen_t peer_len, local_len;
+};
 /* Privilege separation, after login: continue the session of user `name`
  * (already authenticated, already running with its ids) on rootfd, first
  * replying 230 and then serving the n lines the client had pipelined. */
 void session_run_user(int ctl_fd, const struct zc_config *cfg, const char *name,
-		      const struct auth_user *u, int rootfd,
-		      const struct queued_line *lines, unsigned n);
+		      const struct auth_user *u, int rootfd, const struct handoff_state *h);
 /* Reply on a bare fd, for processes that have no session struct. */
 void reply_raw_fd(int fd, int code, const char *text);
 /* A failed login: count it, optionally wait delay_ms, reply 530, and end
@@ -142,6 +158,7 @@ extern const struct command cmd_xfer_table[];
 extern const struct command cmd_fs_table[];
 extern const struct command cmd_list_table[];
 extern const struct command cmd_hash_table[];
+extern const struct command cmd_tls_table[];
 
 /* STAT <path>: the LIST lines of path as a 213 reply (cmd_list.c). */
 void list_stat_path(struct session *s, const char *arg);

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "datachan.h"
+#include "ftps.h"
 #include "log.h"
 #include "reply_codes.h"
 #include "session.h"
@@ -15,10 +16,24 @@
 
 int xfer_check_prepared(struct session *s)
 {
-	if (data_prepared(s))
-		return 1;
-	reply(s, FTP_R_CANT_OPEN_DATA, "Use PORT, EPRT, PASV or EPSV first.");
-	return 0;
+	if (!data_prepared(s)) {
+		reply(s, FTP_R_CANT_OPEN_DATA, "Use PORT, EPRT, PASV or EPSV first.");
+		return 0;
+	}
+	if (!s->prot_private && ftps_data_required(s)) {
+		data_reset(s);
+		reply(s, FTP_R_DATA_PROT_REFUSED, "Data connections must be encrypted: use PROT P.");
+		return 0;
+	}
+	return 1;
+}
+
+void xfer_reply_open_failed(struct session *s, int err, const char *why)
+{
+	if (err == -EPROTO)
+		reply(s, FTP_R_PROT_NOT_SUPPORTED, "TLS on the data connection failed: %s.", why);
+	else
+		reply(s, FTP_R_CANT_OPEN_DATA, "Can't open data connection.");
 }
 
 void xfer_session_opts(struct session *s, struct xfer_opts *o)
@@ -106,22 +121,24 @@ void xfer_run(struct session *s, struct xfer_job *job)
 	struct xfer_result r = { 0 };
 	time_t start = time(NULL);
 	long long t0 = sys_now_ms();
+	SSL *ssl;
+	char err[256];
 	reply_opening(s, job);
-	int dfd = data_open(s);
+	int dfd = ftps_data_open(s, job->direction == 'i', &ssl, err, sizeof err);
 	if (dfd < 0) {
-		r.err = dfd;
 		if (job->tmp[0])
 			vfs_abort_temp(&s->vfs, job->tmp);
-		reply(s, FTP_R_CANT_OPEN_DATA, "Can't open data connection.");
+		xfer_reply_open_failed(s, dfd, err);
 		return;
 	}
 	xfer_session_opts(s, &o);
+	o.tls = ssl;
 	s->abor_seen = 0;
 	if (job->direction == 'o')
 		xfer_send_file(job->file_fd, job->offset, dfd, &o, &r);
 	else
 		xfer_recv_file(dfd, job->file_fd, &o, &r);
-	sys_close(dfd);
+	ftps_data_close(dfd, ssl, r.err == 0);
 	finish_temp(s, job, &r);
 	xfer_reply_result(s, &r);
 	log_transfer(s, job, &r, start, sys_now_ms() - t0);

@@ -32,6 +32,8 @@ void xfer_run(struct session *s, struct xfer_job *job);
  * error (425/426/451/452/552). Marks the session to end if the control
  * connection was lost. */
 void xfer_reply_result(struct session *s, const struct xfer_result *r);
+/* Reply to a failed data connection: 522 for a TLS failure (why), else 425. */
+void xfer_reply_open_failed(struct session *s, int err, const char *why);
 /* Transfer options for this session (control polling, timeouts, type). */
 void xfer_session_opts(struct session *s, struct xfer_opts *o);
 

@@ -22,7 +22,8 @@ FEATURES = {
     "MLST": "MLST type*;size*;modify*;perm*;unique*;UNIX.mode*;",
     "PASV": None, "REST": "REST STREAM", "SIZE": None, "TVFS": None,
     "UTF8": None, "HASH": "HASH SHA-256*;SHA-1;MD5;CRC32",
-    "RANG": "RANG STREAM",
+    # RANG is accepted for HASH ranges only; RETR does not honour it, so
+    # FEAT must not advertise "RANG STREAM" (draft-bryan-ftp-range).
 }
 DATA = bytes(range(256)) * 40 + b"tail"
 

@@ -102,45 +102,81 @@ START_TEST(handoff_roundtrip)
 {
 	static struct session s;
 	static unsigned char buf[PS_HANDOFF_MAX];
-	static struct queued_line out[SESSION_QUEUE_MAX];
+	static struct handoff_state h;
+	const unsigned char *der;
+	size_t der_len;
 	fill_session(&s);
-	int n = privsep_encode_handoff(&s, 1, buf, sizeof buf);
+	int n = privsep_encode_handoff(&s, 1, PS_HF_PBSZ, NULL, 0, buf, sizeof buf);
 	ck_assert_int_gt(n, 0);
-	ck_assert_int_eq(privsep_decode_handoff(buf, (size_t)n, out, SESSION_QUEUE_MAX), 2);
-	ck_assert_str_eq(out[0].text, "PWD");
-	ck_assert_str_eq(out[1].text, "RETR a b");
-	ck_assert_int_eq(out[1].kind, LINE_HAS_NUL);
+	ck_assert_int_eq(privsep_decode_handoff(buf, (size_t)n, &h, &der, &der_len), 0);
+	ck_assert_uint_eq(h.n_lines, 2);
+	ck_assert_str_eq(h.lines[0].text, "PWD");
+	ck_assert_str_eq(h.lines[1].text, "RETR a b");
+	ck_assert_int_eq(h.lines[1].kind, LINE_HAS_NUL);
+	ck_assert(h.pbsz && !h.prot && !h.tls);
+	ck_assert_uint_eq(der_len, 0);
 	ck_assert(memmem(buf, (size_t)n, "secret", 6) == NULL);
 	/* Every truncation and a trailing byte are malformed. */
 	for (int cut = 0; cut < n; cut++)
-		ck_assert_int_eq(privsep_decode_handoff(buf, (size_t)cut, out, SESSION_QUEUE_MAX), -EPROTO);
-	ck_assert_int_eq(privsep_decode_handoff(buf, (size_t)n + 1, out, SESSION_QUEUE_MAX), -EPROTO);
+		ck_assert_int_eq(privsep_decode_handoff(buf, (size_t)cut, &h, &der, &der_len), -EPROTO);
+	ck_assert_int_eq(privsep_decode_handoff(buf, (size_t)n + 1, &h, &der, &der_len), -EPROTO);
+}
+END_TEST
+
+START_TEST(handoff_tls_session)
+{
+	static struct session s;
+	static unsigned char buf[PS_HANDOFF_MAX];
+	static struct handoff_state h;
+	const unsigned char sess[] = "0123456789-fake-der";
+	const unsigned char *der;
+	size_t der_len;
+	fill_session(&s);
+	int n = privsep_encode_handoff(&s, 3, PS_HF_TLS | PS_HF_PBSZ | PS_HF_PROT, sess,
+				       sizeof sess, buf, sizeof buf);
+	ck_assert_int_gt(n, 0);
+	ck_assert_int_eq(privsep_decode_handoff(buf, (size_t)n, &h, &der, &der_len), 0);
+	ck_assert(h.tls && h.pbsz && h.prot);
+	ck_assert_uint_eq(h.n_lines, 0);
+	ck_assert_uint_eq(der_len, sizeof sess);
+	ck_assert_mem_eq(der, sess, sizeof sess);
+	/* TLS without a session, or a session without TLS, is inconsistent. */
+	n = privsep_encode_handoff(&s, 3, PS_HF_TLS, NULL, 0, buf, sizeof buf);
+	ck_assert_int_eq(privsep_decode_handoff(buf, (size_t)n, &h, &der, &der_len), -EPROTO);
+	n = privsep_encode_handoff(&s, 3, 0, sess, sizeof sess, buf, sizeof buf);
+	ck_assert_int_eq(privsep_decode_handoff(buf, (size_t)n, &h, &der, &der_len), -EPROTO);
+	/* Too large a session cannot even be encoded. */
+	static unsigned char big[PS_DER_MAX + 1];
+	ck_assert_int_eq(privsep_encode_handoff(&s, 3, PS_HF_TLS, big, sizeof big, buf, sizeof buf), -E2BIG);
 }
 END_TEST
 
 START_TEST(handoff_hostile)
 {
-	static struct queued_line out[SESSION_QUEUE_MAX];
+	static struct handoff_state h;
+	const unsigned char *der;
+	size_t der_len;
 	unsigned char msg[64];
-	struct ps_handoff_hdr h = { PS_HANDOFF, SESSION_QUEUE_MAX + 1 };
-	memcpy(msg, &h, sizeof h);
-	ck_assert_int_eq(privsep_decode_handoff(msg, sizeof h, out, SESSION_QUEUE_MAX), -EPROTO);
-	h.type = PS_AUTH;
-	h.count = 0;
-	memcpy(msg, &h, sizeof h);
-	ck_assert_int_eq(privsep_decode_handoff(msg, sizeof h, out, SESSION_QUEUE_MAX), -EPROTO);
+	struct ps_handoff_hdr hd = { PS_HANDOFF, SESSION_QUEUE_MAX + 1, 0, 0 };
+	memcpy(msg, &hd, sizeof hd);
+	ck_assert_int_eq(privsep_decode_handoff(msg, sizeof hd, &h, &der, &der_len), -EPROTO);
+	hd = (struct ps_handoff_hdr){ PS_AUTH, 0, 0, 0 };
+	memcpy(msg, &hd, sizeof hd);
+	ck_assert_int_eq(privsep_decode_handoff(msg, sizeof hd, &h, &der, &der_len), -EPROTO);
+	hd = (struct ps_handoff_hdr){ PS_HANDOFF, 0, 0x80, 0 };	/* unknown flag */
+	memcpy(msg, &hd, sizeof hd);
+	ck_assert_int_eq(privsep_decode_handoff(msg, sizeof hd, &h, &der, &der_len), -EPROTO);
 	/* A line longer than FTP_LINE_MAX, or an unknown kind. */
-	h.type = PS_HANDOFF;
-	h.count = 1;
-	memcpy(msg, &h, sizeof h);
+	hd = (struct ps_handoff_hdr){ PS_HANDOFF, 1, 0, 0 };
+	memcpy(msg, &hd, sizeof hd);
 	uint16_t big = FTP_LINE_MAX + 1;
-	msg[sizeof h] = LINE_OK;
-	memcpy(msg + sizeof h + 1, &big, 2);
-	ck_assert_int_eq(privsep_decode_handoff(msg, sizeof msg, out, SESSION_QUEUE_MAX), -EPROTO);
+	msg[sizeof hd] = LINE_OK;
+	memcpy(msg + sizeof hd + 1, &big, 2);
+	ck_assert_int_eq(privsep_decode_handoff(msg, sizeof msg, &h, &der, &der_len), -EPROTO);
 	uint16_t one = 1;
-	msg[sizeof h] = 9;
-	memcpy(msg + sizeof h + 1, &one, 2);
-	ck_assert_int_eq(privsep_decode_handoff(msg, sizeof h + 4, out, SESSION_QUEUE_MAX), -EPROTO);
+	msg[sizeof hd] = 9;
+	memcpy(msg + sizeof hd + 1, &one, 2);
+	ck_assert_int_eq(privsep_decode_handoff(msg, sizeof hd + 4, &h, &der, &der_len), -EPROTO);
 }
 END_TEST
 
@@ -154,6 +190,7 @@ Suite *privsep_parts_suite(void)
 	tcase_add_test(tc, useropts_lines);
 	tcase_add_loop_test(tc, useropts_bad, 0, sizeof bad_lines / sizeof bad_lines[0]);
 	tcase_add_test(tc, handoff_roundtrip);
+	tcase_add_test(tc, handoff_tls_session);
 	tcase_add_test(tc, handoff_hostile);
 	suite_add_tcase(s, tc);
 	return s;
