@@ -27,7 +27,10 @@ build=${ZC_KTLS_BUILD:-build-ktls}
 if [ ! -f "$build/Makefile" ]; then
 	mkdir -p "$build" && (cd "$build" && ../configure -q) || exit 99
 fi
-make -C "$build" -s -j"$(nproc)" all tests/unit/check_protocol >/dev/null || exit 99
+make -C "$build" -s -j"$(nproc)" tests/unit/check_protocol >/dev/null || exit 99
+# The server, for extra commands that test it; the TLS suites do not need it.
+make -C "$build" -s -j"$(nproc)" all >/dev/null 2>&1 ||
+	echo "check-ktls: warning: 'make all' failed in $build" >&2
 
 "$runner" --timeout "${KTLS_VM_TIMEOUT:-900}" -- tests/ktls/run-ktls-tests.sh "$@"
 rc=$?
