@@ -17,7 +17,7 @@
 
 static void logout(struct session *s)
 {
-	data_reset(s);
+	data_close_all(s);
 	if (s->vfs_open)
 		vfs_close(&s->vfs);
 	s->vfs_open = 0;

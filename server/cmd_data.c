@@ -46,15 +46,7 @@ static int pasv_v4_addr(struct session *s, struct sockaddr_in *out)
 
 static int open_passive(struct session *s, uint16_t *port)
 {
-	data_reset(s);
-	int fd = net_listen_range((struct sockaddr *)&s->local, (uint16_t)s->cfg->pasv_min_port,
-				  (uint16_t)s->cfg->pasv_max_port, port);
-	if (fd < 0) {
-		log_warn("cannot open passive listener: %s", strerror(-fd));
-		return fd;
-	}
-	s->pasv_fd = fd;
-	return 0;
+	return data_arm_passive(s, port);
 }
 
 static void cmd_pasv(struct session *s, const char *arg)

@@ -130,7 +130,7 @@ static void stat_server(struct session *s)
 	      "Data connection: %s\nEnd of status",
 	      s->peer_str, s->login == LOGIN_DONE ? s->user : "(not logged in)",
 	      s->type_ascii ? "ASCII" : "BINARY",
-	      s->pasv_fd >= 0 ? "passive listener open" : s->port_set ? "active target set" : "none");
+	      s->pasv_armed ? "passive listener open" : s->port_set ? "active target set" : "none");
 }
 
 static void cmd_stat(struct session *s, const char *arg)

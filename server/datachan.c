@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <netinet/in.h>
+#include <sys/socket.h>
 #include <string.h>
 
 #include "address.h"
@@ -14,14 +15,58 @@
 
 void data_reset(struct session *s)
 {
+	s->pasv_armed = 0;
+	s->port_set = 0;
+}
+
+void data_close_all(struct session *s)
+{
+	data_reset(s);
 	sys_close(s->pasv_fd);
 	s->pasv_fd = -1;
-	s->port_set = 0;
 }
 
 int data_prepared(const struct session *s)
 {
-	return s->pasv_fd >= 0 || s->port_set;
+	return s->pasv_armed || s->port_set;
+}
+
+/* Connections still queued on the listener belong to an earlier PASV that
+ * was never used (the client connected, then did something else): they
+ * must not be taken for the next transfer's. */
+static void drain_backlog(int lfd)
+{
+	for (int i = 0; i < 64; i++) {
+		int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0)
+			return;
+		sys_close(fd);
+	}
+}
+
+/* One passive listener per session, reused by every PASV/EPSV: opening a
+ * new one per transfer costs four syscalls and, with many sockets in
+ * TIME_WAIT (thousands of small files), a slow search for a free port. The
+ * theft check in data_open applies to every accepted connection. */
+int data_arm_passive(struct session *s, uint16_t *port)
+{
+	data_reset(s);
+	if (s->pasv_fd < 0) {
+		int fd = net_listen_range((struct sockaddr *)&s->local, (uint16_t)s->cfg->pasv_min_port,
+					  (uint16_t)s->cfg->pasv_max_port, &s->pasv_port);
+		if (fd < 0) {
+			log_warn("cannot open passive listener: %s", strerror(-fd));
+			return fd;
+		}
+		if (sys_set_nonblock(fd, 1) < 0)
+			log_warn("passive listener stays blocking");
+		s->pasv_fd = fd;
+	} else {
+		drain_backlog(s->pasv_fd);
+	}
+	s->pasv_armed = 1;
+	*port = s->pasv_port;
+	return 0;
 }
 
 /* Accept until the control peer's host connects or the deadline passes.
@@ -66,7 +111,7 @@ static int connect_to_port(struct session *s)
 int data_open(struct session *s)
 {
 	int fd;
-	if (s->pasv_fd >= 0)
+	if (s->pasv_armed)
 		fd = accept_from_peer(s);
 	else if (s->port_set)
 		fd = connect_to_port(s);

@@ -6,10 +6,18 @@
 #ifndef ZC_DATACHAN_H
 #define ZC_DATACHAN_H
 
+#include <stdint.h>
+
 struct session;
 
-/* Forget any prepared data connection (closes a passive listener). */
+/* Forget any prepared data connection (the passive listener stays). */
 void data_reset(struct session *s);
+/* Also close the passive listener (end of session, REIN). */
+void data_close_all(struct session *s);
+/* PASV/EPSV: open the session's passive listener, or reuse it after
+ * discarding stale queued connections; arm it for the next transfer.
+ * Returns 0 with *port set, or -errno. */
+int data_arm_passive(struct session *s, uint16_t *port);
 /* 1 if PASV/EPSV or PORT/EPRT prepared a data connection. */
 int data_prepared(const struct session *s);
 /* Open the prepared data connection: accept on the passive listener

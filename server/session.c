@@ -18,6 +18,7 @@
 #include "datachan.h"
 #include "listing.h"
 #include "log.h"
+#include "net.h"
 #include "reply.h"
 #include "reply_codes.h"
 #include "session.h"
@@ -291,6 +292,11 @@ static void session_init(struct session *s, int ctl_fd, const struct zc_config *
 	int one = 1;
 	if (setsockopt(ctl_fd, SOL_SOCKET, SO_OOBINLINE, &one, sizeof one) < 0)
 		log_warn_errno("SO_OOBINLINE");
+	/* Replies are complete messages: 150 and 226 go out back to back, and
+	 * with Nagle the second would wait for the client's delayed ACK
+	 * (~40 ms per file on Linux).
+	 * The TLS relay's socketpair has no such option: that failure is fine. */
+	(void)net_set_nodelay(ctl_fd, 1);
 	s->peer_len = sizeof s->peer;
 	s->local_len = sizeof s->local;
 	if (getpeername(ctl_fd, (struct sockaddr *)&s->peer, &s->peer_len) < 0)
@@ -336,7 +342,7 @@ static void session_loop(struct session *s)
 		s->q_count--;
 		s->last_cmd_ms = sys_now_ms();
 	}
-	data_reset(s);
+	data_close_all(s);
 	if (s->vfs_open)
 		vfs_close(&s->vfs);
 	if (s->ctl_ssl) {

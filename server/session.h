@@ -66,8 +66,11 @@ struct session {
 	char rnfr[VFS_PATH_MAX];
 	int has_rnfr;
 
-	/* data channel: at most one of pasv_fd >= 0 and port_set */
+	/* data channel: at most one of pasv_armed and port_set. The passive
+	 * listener stays open for the session (see datachan.c). */
 	int pasv_fd;
+	uint16_t pasv_port;
+	int pasv_armed;
 	int port_set;
 	struct sockaddr_storage port_addr;
 	socklen_t port_len;
