@@ -16,6 +16,7 @@ FTPS                 ftplib.FTP_TLS whose data connections resume the
                      reuse=False gives the stock behaviour.
 implicit_ftp(srv)    an FTPS logged-in over the implicit-TLS port.
 assert_tls_iopath(recs)  every xferlog record took a TLS path.
+latency_report(what, times)  print median / p95 / max; returns the median.
 """
 
 import contextlib
@@ -24,6 +25,7 @@ import os
 import shutil
 import socket
 import ssl
+import statistics
 import subprocess
 
 import zctest as zt
@@ -225,3 +227,14 @@ def need(*progs):
     for p in progs:
         if shutil.which(p) is None:
             raise zt.Skip("%s not installed" % p)
+
+
+def latency_report(what, times):
+    """Print the distribution of per-file times (seconds); return the
+    median."""
+    times = sorted(times)
+    med = statistics.median(times)
+    p95 = times[int(0.95 * (len(times) - 1))]
+    print("%s: %d files, median %.2f ms, p95 %.2f ms, max %.2f ms, total %.2f s"
+          % (what, len(times), med * 1e3, p95 * 1e3, times[-1] * 1e3, sum(times)))
+    return med
