@@ -75,11 +75,17 @@ static int shadow_state(const char *name, char *hash, size_t n)
 	return rc;
 }
 
-/* A crypt setting of the system's preferred method, for unknown users. */
+/* A setting for unknown users that costs what a real check costs: the
+ * method of root's own hash (the system's choice, whatever it is), else
+ * libcrypt's preferred one. */
 static const char *dummy_setting(void)
 {
-	static char setting[CRYPT_GENSALT_OUTPUT_SIZE];
-	if (!setting[0] && !crypt_gensalt_rn(NULL, 0, NULL, 0, setting, sizeof setting))
+	static char setting[512];
+	if (setting[0])
+		return setting;
+	if (shadow_state("root", setting, sizeof setting) < 0 && setting[0] == '!')
+		memmove(setting, setting + 1, strlen(setting));	/* locked root: same method */
+	if (setting[0] != '$' && !crypt_gensalt_rn(NULL, 0, NULL, 0, setting, sizeof setting))
 		zc_strlcpy(setting, "$6$zcftpdzcftpdzc", sizeof setting);
 	return setting;
 }
