@@ -64,6 +64,8 @@ struct xfer_opts {
 	uint64_t rate_limit;	/* bytes/second, 0 = unlimited */
 	void *tls;		/* FTPS: the data connection's SSL * (tls.h),
 				 * established on sock_fd; NULL = plain TCP */
+	size_t copy_buf;	/* user-space copy buffer (copy and tls-copy
+				 * paths), 0 = XFER_COPY_BUF / XFER_TLS_*_BUF */
 	void (*progress)(uint64_t bytes, void *arg);	/* optional, <= 1/100ms */
 	void *progress_arg;
 };

@@ -184,13 +184,14 @@ int xfer_recv_copy(struct xfer_ctx *c, int file_fd)
 {
 	if (c->tls)
 		return xfer_recv_tls_copy(c, file_fd);
-	char *buf = malloc(XFER_COPY_BUF);
+	size_t bufsz = c->o->copy_buf ? c->o->copy_buf : XFER_COPY_BUF;
+	char *buf = malloc(bufsz);
 	if (!buf)
 		return -ENOMEM;
 	int rc;
 	for (;;) {
 		rc = xfer_check_ctl(c);
-		ssize_t n = rc < 0 ? rc : xfer_read_sock(c, buf, XFER_COPY_BUF);
+		ssize_t n = rc < 0 ? rc : xfer_read_sock(c, buf, bufsz);
 		if (n <= 0) {
 			rc = (int)n;
 			break;

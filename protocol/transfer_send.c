@@ -82,7 +82,8 @@ ssize_t xfer_pread(struct xfer_ctx *c, int fd, void *buf, size_t n, uint64_t pos
 
 int xfer_send_copy(struct xfer_ctx *c, int file_fd, uint64_t pos, uint64_t end)
 {
-	size_t bufsz = c->tls ? XFER_TLS_SEND_BUF : XFER_COPY_BUF;
+	size_t bufsz = c->o->copy_buf ? c->o->copy_buf
+				      : c->tls ? XFER_TLS_SEND_BUF : XFER_COPY_BUF;
 	char *buf = malloc(bufsz);
 	if (!buf)
 		return -ENOMEM;

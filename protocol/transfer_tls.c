@@ -15,8 +15,11 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
@@ -139,13 +142,14 @@ int xfer_recv_tls_copy(struct xfer_ctx *c, int file_fd)
 	 * records from the kernel when kTLS receive is being set up. */
 	if (!tls_ktls_recv(c->tls))
 		SSL_set_read_ahead(c->tls, 1);
-	char *buf = malloc(XFER_TLS_RECV_BUF);
+	size_t bufsz = c->o->copy_buf ? c->o->copy_buf : XFER_TLS_RECV_BUF;
+	char *buf = malloc(bufsz);
 	if (!buf)
 		return -ENOMEM;
 	int rc;
 	for (;;) {
 		rc = xfer_check_ctl(c);
-		ssize_t n = rc < 0 ? rc : tls_fill(c, buf, xfer_chunk(c, XFER_TLS_RECV_BUF));
+		ssize_t n = rc < 0 ? rc : tls_fill(c, buf, xfer_chunk(c, bufsz));
 		if (n <= 0) {
 			rc = (int)n;
 			break;
@@ -252,9 +256,26 @@ static int send_ktls(struct xfer_ctx *c, int file_fd, uint64_t pos, uint64_t end
 	return 0;
 }
 
+/*
+ * TLS sockets run with TCP_NODELAY (tls.h: small files must not wait for
+ * a delayed ACK), which would send every 16 KiB record's tail as a short
+ * segment on a 1500-byte MTU. Corked for the bulk of a file, segments are
+ * full; uncorking at the end pushes the rest at once. (No difference on
+ * loopback, whose MSS is 64 KiB: measured with tests/ktls/tls_bench.)
+ */
+static void cork(int sock, int on)
+{
+	(void)setsockopt(sock, IPPROTO_TCP, TCP_CORK, &on, sizeof(on));
+}
+
 int xfer_send_tls(struct xfer_ctx *c, int file_fd, uint64_t pos, uint64_t end)
 {
+	int rc;
+	cork(c->sock, 1);
 	if (c->r->path == XFER_PATH_KTLS_SENDFILE)
-		return send_ktls(c, file_fd, pos, end);
-	return xfer_send_copy(c, file_fd, pos, end);
+		rc = send_ktls(c, file_fd, pos, end);
+	else
+		rc = xfer_send_copy(c, file_fd, pos, end);
+	cork(c->sock, 0);
+	return rc;
 }

@@ -60,7 +60,7 @@ check() {	# check DESCRIPTION TEST-EXPRESSION...
 	if [ "$@" ]; then
 		echo "  ok: $what"
 	else
-		echo "  FAIL: $what" >&2
+		echo "  FAIL: $what"
 		failed=1
 	fi
 }
@@ -103,7 +103,7 @@ done
 
 rm -f "$LOG"
 if [ "$failed" -ne 0 ]; then
-	echo "run-ktls-tests: FAILED" >&2
+	echo "run-ktls-tests: FAILED"
 	exit 1
 fi
 echo "run-ktls-tests: all kTLS checks passed"
