@@ -105,6 +105,14 @@ struct zc_config {
 	char *tls_require_data;      /* same values: PROT P required for data connections */
 	int tls_require_reuse;       /* data connections must resume the control session, default 1 */
 	int tls_ccc;                 /* allow CCC (clear control channel), default 0 */
+	/* operator features */
+	char *pasv_address_map;      /* "10.0.0.0/8=10.0.0.5, 0.0.0.0/0=203.0.113.7": PASV address per
+	                                client network (first match), NULL = none */
+	int proxy_protocol;          /* expect a PROXY protocol v2 header on the control port, default 0 */
+	char *proxy_from;            /* comma-separated addresses/networks allowed to send it */
+	int anon_rate_down, anon_rate_up;   /* bytes/s for anonymous users, 0 = unlimited */
+	int user_rate_down, user_rate_up;   /* bytes/s for other users, 0 = unlimited */
+	char *json_log;              /* JSON-lines transfer log path, NULL = none */
 	char *source;                /* file the config came from, or NULL for built-in defaults */
 };
 
