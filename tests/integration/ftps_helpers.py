@@ -163,10 +163,18 @@ class FTPS(ftplib.FTP_TLS):
     def ntransfercmd(self, cmd, rest=None):
         conn, size = ftplib.FTP.ntransfercmd(self, cmd, rest)
         if self._prot_p:
-            session = self.sock.session if self.reuse else None
+            session = None
+            if self.reuse:
+                session = self.sock.session or getattr(self, "ccc_session", None)
             conn = self.context.wrap_socket(conn, server_hostname=self.host,
                                             session=session)
         return conn, size
+
+    def ccc(self):
+        # After CCC the control socket has no TLS session left to offer;
+        # data connections go on resuming the one it had.
+        self.ccc_session = self.sock.session
+        return super().ccc()
 
 
 def ftps(srv, user="anonymous", password=None, ca=True, prot_p=True,
