@@ -92,6 +92,8 @@ if [ "${ZC_PKG_SOURCE:-HEAD}" = worktree ]; then
 else
 	git -C "$top" archive --format=tar HEAD | tar -xf - -C "$src" || { fail "git archive"; exit 1; }
 fi
+# make dist (for the RPM) needs a tree that was never configured in place.
+cp -a "$src" "$work/distsrc"
 cp -r "$src/packaging/debian" "$src/debian"
 
 # ---- build ----
@@ -134,19 +136,20 @@ rpm_build() {
 	t0=$(now_ms)
 	b=$work/distbuild
 	mkdir -p "$b" "$work/rpm/SOURCES"
-	if ! (cd "$src" && ./autogen.sh && cd "$b" && "$src/configure" -q && make -j"$(nproc)" dist) \
+	if ! (cd "$work/distsrc" && ./autogen.sh && cd "$b" && "$work/distsrc/configure" -q &&
+		make -j"$(nproc)" dist) \
 		>"$log/dist.log" 2>&1; then
 		tail -n 30 "$log/dist.log"; fail "make dist"; return 0
 	fi
-	cp "$b"/zcftpd-*.tar.gz "$src/packaging/zcftpd.sysusers" "$work/rpm/SOURCES/"
+	cp "$b"/zcftpd-*.tar.gz "$work/distsrc/packaging/zcftpd.sysusers" "$work/rpm/SOURCES/"
 	# Debian's rpm has no systemd macros: load stand-ins, skip BuildRequires.
 	load=
-	[ -n "$(rpm --eval '%{?_unitdir}')" ] || load="--load=$src/packaging/rpm/macros.compat"
+	[ -n "$(rpm --eval '%{?_unitdir}')" ] || load="--load=$work/distsrc/packaging/rpm/macros.compat"
 	nocheck=
 	case "${DEB_BUILD_OPTIONS:-}" in *nocheck*) nocheck="--without check" ;; esac
 	# shellcheck disable=SC2086
 	if rpmbuild --define "_topdir $work/rpm" $load --nodeps $nocheck \
-		-bb "$src/packaging/rpm/zcftpd.spec" >"$log/rpm.log" 2>&1; then
+		-bb "$work/distsrc/packaging/rpm/zcftpd.spec" >"$log/rpm.log" 2>&1; then
 		ok "rpmbuild -bb in $(elapsed "$t0")"
 	else
 		tail -n 40 "$log/rpm.log"; fail "rpmbuild -bb"; return 0
