@@ -2,12 +2,12 @@
 # (sourced by tests/bench/run.sh).  Per repetition it derives MiB/s and
 # server CPU seconds per GiB, then takes the median over repetitions.
 
-COLS="retr_mibs retr_cpu stor_mibs stor_cpu sessions small"
+COLS="retr_mibs retr_cpu stor_mibs stor_cpu sessions sess_cpu small small_cpu"
 declare -A MED
 
 # derive: one line "server metric value" per repetition and derived metric.
 derive() {
-	awk -F'\t' '
+	awk -F'\t' -v nsess="$SESSIONS" -v nsmall="$SMALL" '
 	{ v[$1 SUBSEP $2 SUBSEP $3] = $4; key[$1 SUBSEP $2] = 1 }
 	function put(s, m, x) { if (x != "") print s, m, x }
 	END {
@@ -21,6 +21,11 @@ derive() {
 			}
 			put(s, "sessions", v[s, r, "sessions.rate"])
 			put(s, "small", v[s, r, "small.rate"])
+			# CPU per operation: steadier than rates on a shared machine.
+			if (v[s, r, "sessions.rate"] != "")
+				put(s, "sess_cpu", sprintf("%.2f", v[s, r, "sessions.cpu"] * 1000 / nsess))
+			if (v[s, r, "small.rate"] != "")
+				put(s, "small_cpu", sprintf("%.1f", v[s, r, "small.cpu"] * 1e6 / nsmall))
 		}
 	}' "$RES"
 }
@@ -100,10 +105,10 @@ peer_versions() {
 report() {
 	local s c line hdr
 	medians
-	hdr="| server | RETR MiB/s | RETR CPU s/GiB | STOR MiB/s | STOR CPU s/GiB | sessions/s | small files/s |"
+	hdr="| server | RETR MiB/s | RETR CPU s/GiB | STOR MiB/s | STOR CPU s/GiB | sessions/s | CPU ms/session | small files/s | CPU µs/file |"
 	{
 		echo "$hdr"
-		echo "|---|---:|---:|---:|---:|---:|---:|"
+		echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 		for s in zcftpd vsftpd proftpd pureftpd; do
 			case " $ACTIVE " in *" $s "*) ;; *) continue ;; esac
 			line="| $s"
@@ -114,7 +119,8 @@ report() {
 		done
 		echo
 		echo "Median of $REPS repetitions; (N x) = server / zcftpd. Higher is better"
-		echo "except CPU s/GiB (server CPU of the whole process tree, cgroup cpuacct)."
+		echo "except CPU columns (server CPU of the whole process tree, cgroup cpuacct,"
+		echo "per GiB, per session, per small file: lower is better)."
 		echo "sessions: $SESSIONS logins (USER PASS PWD QUIT), $CONC concurrent;"
 		echo "small files: $SMALL x 4 KiB RETR in one session; RETR/STOR: $BIG_MIB MiB."
 		echo
