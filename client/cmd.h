@@ -35,6 +35,14 @@ struct zc_session {
  * password-free message on failure. Returns 0 or ZC_EXIT_FATAL.
  */
 int session_open(struct zc_session *s, const char *url_arg, const struct mirror_opts *o);
+/*
+ * For ftps:// and ftpes:// URLs: the TLS client context from --cacert /
+ * --insecure into *ctx (NULL for ftp://). Prints the reason on failure.
+ * Returns 0 or -EINVAL.
+ */
+int client_tls_ctx(const struct zc_url *u, const struct mirror_opts *o, SSL_CTX **ctx);
+/* The exit-2 message for a failed connect of c (never a password). */
+void client_report_connect(const struct ftpconn *c, int rc);
 /* QUIT, close, wipe the password. */
 void session_close(struct zc_session *s);
 /* Print "zcftp: <path>: <what>: <reason>" for rc from an ftp_* call. */

@@ -98,7 +98,7 @@ static int fetch(struct zc_session *s, const char *target, const struct mirror_o
 	xo.rate_limit = o->rate_limit;
 	xo.progress = on_progress;
 	xo.progress_arg = &prog;
-	int rc = off == size ? 0 : ftp_retr(&s->c, s->url.path, off, fd, &xo, &r);
+	int rc = off == size ? 0 : ftp_retr_sized(&s->c, s->url.path, off, size, fd, &xo, &r);
 	progress_file_done(&prog, 0, "get", target, rc == 0 ? r.bytes : 0, rc == 0);
 	progress_finish(&prog);
 	progress_destroy(&prog);

@@ -53,6 +53,8 @@ static void quickack(int fd)
 static ssize_t conn_read(struct ftpconn *c, void *buf, size_t n)
 {
 	quickack(c->fd);
+	if (c->ssl)
+		return ftp_tls_read(c, buf, n);
 	int ev = sys_poll1(c->fd, POLLIN, c->timeout_ms);
 	if (ev < 0)
 		return ev;
@@ -65,6 +67,8 @@ static ssize_t conn_read(struct ftpconn *c, void *buf, size_t n)
 static int conn_write(struct ftpconn *c, const void *buf, size_t n)
 {
 	const char *p = buf;
+	if (c->ssl)
+		return ftp_tls_write(c, buf, n);
 	while (n > 0) {
 		ssize_t w = send(c->fd, p, n, MSG_NOSIGNAL);
 		if (w < 0) {
@@ -215,6 +219,8 @@ const char *ftp_strerror(const struct ftpconn *c, int rc, char *buf, size_t n)
 {
 	if (rc == -EREMOTEIO)
 		snprintf(buf, n, "server said: %s", c->msg);
+	else if (rc == -EPROTO && c->tls_err[0])
+		snprintf(buf, n, "%s", c->tls_err);
 	else if (rc == -ECONNABORTED)
 		snprintf(buf, n, "connection closed by the server");
 	else
@@ -309,28 +315,47 @@ static int session_setup(struct ftpconn *c)
 	return expect(c, ftp_cmd(c, "TYPE I"), 2);
 }
 
-int ftp_connect(struct ftpconn *c)
+/* The banner: 220, after any 120 "ready in nnn minutes". */
+static int banner(struct ftpconn *c)
 {
-	if (c->url->scheme != URL_FTP)
-		return -EPROTONOSUPPORT;	/* TLS module not merged yet */
+	int rc = ftp_reply(c);
+	while (rc >= 100 && rc < 200)
+		rc = ftp_reply(c);
+	return expect(c, rc, 2);
+}
+
+/* TCP connect; the peer address is where data connections go. */
+static int open_control(struct ftpconn *c)
+{
 	c->in_off = c->in_len = 0;
 	c->pending = 0;
 	c->deferred_fail = 0;
+	c->tls_err[0] = '\0';
 	int fd = net_connect_host(c->url->host, c->url->port, c->timeout_ms);
 	if (fd < 0)
 		return fd;
 	c->fd = fd;
 	(void)net_set_nodelay(fd, 1);
 	c->peerlen = sizeof c->peer;
-	int rc = net_peer_addr(fd, &c->peer, &c->peerlen);
 	reply_reader_free(&c->rr);
 	reply_reader_init(&c->rr);
-	if (rc == 0) {
-		rc = ftp_reply(c);
-		while (rc >= 100 && rc < 200)	/* 120: ready in nnn minutes */
-			rc = ftp_reply(c);
-		rc = expect(c, rc, 2);
-	}
+	return net_peer_addr(fd, &c->peer, &c->peerlen);
+}
+
+int ftp_connect(struct ftpconn *c)
+{
+	enum url_scheme sch = c->url->scheme;
+	if (sch != URL_FTP && !c->tls_ctx)
+		return -EPROTONOSUPPORT;
+	int rc = open_control(c);
+	if (rc == 0 && sch == URL_FTPS)
+		rc = ftp_tls_start(c, 1);	/* implicit: TLS before the banner */
+	if (rc == 0)
+		rc = banner(c);
+	if (rc == 0 && sch == URL_FTPES)
+		rc = ftp_tls_start(c, 0);
+	if (rc == 0 && sch != URL_FTP)
+		rc = ftp_tls_protect(c);
 	if (rc == 0)
 		rc = login(c);
 	if (rc == 0)
@@ -344,6 +369,7 @@ void ftp_close(struct ftpconn *c, int quit)
 {
 	if (c->fd >= 0 && quit && ftp_send(c, "QUIT") == 0)
 		(void)sys_poll1(c->fd, POLLIN, 200);	/* let the 221 come back */
+	ftp_tls_close(c);
 	sys_close(c->fd);
 	c->fd = -1;
 	c->in_off = c->in_len = 0;

@@ -3,15 +3,16 @@
  *
  * Every byte of the control connection goes through conn_read()/
  * conn_write() in ftpconn.c, and every data socket through the transfer
- * engine, so FTPS can be added by filling `ssl` (and the engine's
- * xfer_opts.tls) without touching callers. Until protocol/tls.h lands,
- * ftps:// and ftpes:// fail in ftp_connect() with -EPROTONOSUPPORT.
+ * engine; under FTPS (ftps:// implicit, ftpes:// explicit AUTH TLS, see
+ * ftptls.c) both are TLS and callers do not notice.
  *
  * Errors: functions return 0 (or a reply code / fd where documented) and
  * a negative errno on failure. An FTP error reply is -EREMOTEIO; then
  * c->code holds the code and ftp_msg(c) its first line. Network errors
  * (-ECONNRESET, -EPIPE, -ETIMEDOUT, -ECONNABORTED for EOF) mean the
- * connection is unusable: call ftp_reconnect().
+ * connection is unusable: call ftp_reconnect(). A TLS failure (handshake,
+ * certificate verification, AUTH/PROT refused) is -EPROTO with a
+ * password-free reason in c->tls_err (ftp_strerror() prints it).
  *
  * Not thread-safe: one struct ftpconn per thread.
  */
@@ -21,7 +22,10 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
+#include <sys/types.h>
 #include <time.h>
+
+#include <openssl/ssl.h>
 
 #include "hash.h"
 #include "listing.h"
@@ -49,7 +53,10 @@ enum ftp_feat {
 
 struct ftpconn {
 	int fd;			/* control socket, -1 when closed */
-	void *ssl;		/* SSL * under FTPS; NULL = plain */
+	SSL *ssl;		/* control connection under FTPS; NULL = plain */
+	SSL_CTX *tls_ctx;	/* borrowed; set for ftps:// and ftpes:// */
+	SSL_SESSION *tls_sess;	/* owned: data connections resume it */
+	char tls_err[FTP_MSG_MAX + 128];	/* why the last TLS step failed */
 	const struct zc_url *url;	/* borrowed; kept for reconnects */
 	int timeout_ms;
 	unsigned feat;
@@ -72,9 +79,11 @@ struct ftpconn {
 void ftp_init(struct ftpconn *c, const struct zc_url *u, int timeout_ms);
 
 /*
- * Connect, read the banner, log in (USER/PASS), FEAT, TYPE I. u stays
- * borrowed. Returns 0, -EPROTONOSUPPORT (TLS scheme, not built yet),
- * -EACCES (login refused), -EREMOTEIO (other refusal) or a network error.
+ * Connect, (ftps: TLS handshake,) read the banner, (ftpes: AUTH TLS and
+ * handshake; both: PBSZ 0, PROT P,) log in (USER/PASS), FEAT, TYPE I.
+ * u stays borrowed; a TLS scheme needs c->tls_ctx (else -EPROTONOSUPPORT).
+ * Returns 0, -EACCES (login refused), -EREMOTEIO (other refusal), -EPROTO
+ * (TLS, see tls_err) or a network error.
  */
 int ftp_connect(struct ftpconn *c);
 /* Close (with QUIT when quit != 0 and the connection is healthy). */
@@ -116,6 +125,11 @@ const char *ftp_strerror(const struct ftpconn *c, int rc, char *buf, size_t n);
  */
 int ftp_retr(struct ftpconn *c, const char *path, uint64_t offset, int file_fd,
 	     const struct xfer_opts *o, struct xfer_result *r);
+/* ftp_retr knowing the file's size: under TLS, a download cut short
+ * without close_notify then fails with -EPROTO instead of passing. */
+int ftp_retr_sized(struct ftpconn *c, const char *path, uint64_t offset,
+		   uint64_t expect, int file_fd, const struct xfer_opts *o,
+		   struct xfer_result *r);
 /* Upload file_fd from offset (REST + STOR when > 0) to path, through
  * xfer_send_file (sendfile). Same returns. */
 int ftp_stor(struct ftpconn *c, const char *path, uint64_t offset, int file_fd,
@@ -140,5 +154,29 @@ int ftp_mfmt(struct ftpconn *c, const char *path, time_t t, int defer);
 int ftp_hash(struct ftpconn *c, const char *path, char *hex, size_t n);
 /* One verb with a path (MKD, RMD, DELE, ...): 0 when the reply is 2xx. */
 int ftp_path_cmd(struct ftpconn *c, const char *verb, const char *path);
+
+/*
+ * ftptls.c. ftp_tls_ctx_new: the client context shared by all
+ * connections of a run (SSL_CTX_free it at the end): verifies the server
+ * against cacert, or the system CA store when cacert is NULL; insecure
+ * turns verification off. NULL with err on failure.
+ */
+SSL_CTX *ftp_tls_ctx_new(const char *cacert, int insecure, char *err, size_t n);
+/* Control connection: implicit: handshake now; else AUTH TLS (234) and
+ * handshake. 0, -EPROTO (tls_err set) or a network error. */
+int ftp_tls_start(struct ftpconn *c, int implicit);
+/* PBSZ 0, PROT P; keeps the session for data connections. 0 or -EPROTO. */
+int ftp_tls_protect(struct ftpconn *c);
+/* Client handshake on data socket dfd resuming the control's session.
+ * *ssl = NULL (and 0) on a plain connection. 0 or -EPROTO (tls_err). */
+int ftp_tls_data(struct ftpconn *c, int dfd, SSL **ssl);
+/* End a data connection's TLS (ssl may be NULL): with clean, close_notify
+ * both ways (servers check it on uploads), then free. 0 or -errno. */
+int ftp_tls_data_end(SSL *ssl, int clean, int timeout_ms);
+/* Drop the control connection's TLS state (one close_notify, no wait). */
+void ftp_tls_close(struct ftpconn *c);
+/* Control I/O under TLS: bytes or -errno (-ECONNABORTED at EOF); 0/-errno. */
+ssize_t ftp_tls_read(struct ftpconn *c, void *buf, size_t n);
+int ftp_tls_write(struct ftpconn *c, const void *buf, size_t n);
 
 #endif

@@ -29,6 +29,7 @@
 #include "ftpconn.h"
 #include "net.h"
 #include "sys.h"
+#include "tls.h"
 
 static int data_connect_port(struct ftpconn *c, uint16_t port)
 {
@@ -221,58 +222,112 @@ static int data_end(struct ftpconn *c, int xfer_rc)
 	return xfer_rc;
 }
 
+static void default_opts(const struct ftpconn *c, const struct xfer_opts *o,
+			 struct xfer_opts *out)
+{
+	if (o) {
+		*out = *o;
+	} else {
+		xfer_opts_init(out);
+		out->timeout_ms = c->timeout_ms;
+	}
+}
+
+/*
+ * The data connection is open and its 1xx read: under FTPS, the TLS
+ * handshake (the server starts its side after the 150). On failure the
+ * socket is closed and the command's final reply (the server's 425/522)
+ * read, so the control connection stays in step. 0 or -EPROTO.
+ */
+static int data_tls(struct ftpconn *c, int dfd, SSL **ssl)
+{
+	int rc = ftp_tls_data(c, dfd, ssl);
+	if (rc < 0) {
+		sys_close(dfd);
+		(void)data_end(c, rc);
+		c->code = 0;	/* report the TLS reason, not the reply */
+	}
+	return rc;
+}
+
+/*
+ * Under TLS the end of the data is the peer's close_notify: a TCP EOF
+ * without it may be a truncation by a third party (RFC 4217 12.6), so
+ * a download that ends that way short of the expected size fails.
+ */
+static int unclean_end(const struct xfer_result *r, uint64_t expect)
+{
+	return r->tls_unclean && expect != UINT64_MAX && r->bytes != expect;
+}
+
 int ftp_retr(struct ftpconn *c, const char *path, uint64_t offset, int file_fd,
 	     const struct xfer_opts *o, struct xfer_result *r)
 {
-	struct xfer_opts def;
+	return ftp_retr_sized(c, path, offset, UINT64_MAX, file_fd, o, r);
+}
+
+int ftp_retr_sized(struct ftpconn *c, const char *path, uint64_t offset,
+		   uint64_t expect, int file_fd, const struct xfer_opts *o,
+		   struct xfer_result *r)
+{
+	struct xfer_opts xo;
+	SSL *ssl;
 	memset(r, 0, sizeof *r);
-	if (!o) {
-		xfer_opts_init(&def);
-		def.timeout_ms = c->timeout_ms;
-		o = &def;
-	}
+	default_opts(c, o, &xo);
 	int dfd = data_begin(c, "RETR", path, offset);
 	if (dfd < 0)
 		return dfd;
-	int xrc = xfer_recv_file(dfd, file_fd, o, r);
-	if (xrc == 0)
+	if (data_tls(c, dfd, &ssl) < 0)
+		return -EPROTO;
+	xo.tls = ssl;
+	int xrc = xfer_recv_file(dfd, file_fd, &xo, r);
+	if (xrc == 0 && unclean_end(r, expect == UINT64_MAX ? expect : expect - offset))
+		xrc = -EPROTO;
+	(void)ftp_tls_data_end(ssl, xrc == 0, c->timeout_ms);
+	if (xrc == 0 && !ssl)
 		close_after_eof(dfd);
 	else
 		sys_close(dfd);
-	int rc = data_end(c, xrc);
-	return rc;
+	return data_end(c, xrc);
 }
 
 int ftp_stor(struct ftpconn *c, const char *path, uint64_t offset, int file_fd,
 	     const struct xfer_opts *o, struct xfer_result *r)
 {
-	struct xfer_opts def;
+	struct xfer_opts xo;
+	SSL *ssl;
 	memset(r, 0, sizeof *r);
-	if (!o) {
-		xfer_opts_init(&def);
-		def.timeout_ms = c->timeout_ms;
-		o = &def;
-	}
+	default_opts(c, o, &xo);
 	int dfd = data_begin(c, "STOR", path, offset);
 	if (dfd < 0)
 		return dfd;
-	int xrc = xfer_send_file(file_fd, offset, dfd, o, r);
-	/* The server learns the end of a stream-mode upload from the close. */
+	if (data_tls(c, dfd, &ssl) < 0)
+		return -EPROTO;
+	xo.tls = ssl;
+	int xrc = xfer_send_file(file_fd, offset, dfd, &xo, r);
+	/* The server learns the end of a stream-mode upload from the close
+	 * (under TLS: from our close_notify, which it checks). */
+	int trc = ftp_tls_data_end(ssl, xrc == 0, c->timeout_ms);
+	if (xrc == 0 && trc < 0 && trc != -ETIMEDOUT)
+		xrc = trc;
 	sys_close(dfd);
 	return data_end(c, xrc);
 }
 
 /* Read the whole data connection into b (listings are small). */
-static int read_all(struct ftpconn *c, int dfd, struct zbuf *b)
+static int read_all(struct ftpconn *c, int dfd, SSL *ssl, struct zbuf *b)
 {
 	char chunk[65536];
 	for (;;) {
-		int ev = sys_poll1(dfd, POLLIN, c->timeout_ms);
-		if (ev < 0)
-			return ev;
-		if (ev == 0)
-			return -ETIMEDOUT;
-		ssize_t n = sys_read(dfd, chunk, sizeof chunk);
+		ssize_t n;
+		if (ssl) {
+			n = tls_read(ssl, chunk, sizeof chunk, c->timeout_ms);
+		} else {
+			int ev = sys_poll1(dfd, POLLIN, c->timeout_ms);
+			if (ev <= 0)
+				return ev < 0 ? ev : -ETIMEDOUT;
+			n = sys_read(dfd, chunk, sizeof chunk);
+		}
 		if (n < 0)
 			return (int)n;
 		if (n == 0)
@@ -323,10 +378,14 @@ int ftp_list(struct ftpconn *c, const char *path, ftp_list_cb cb, void *arg,
 	int dfd = data_begin(c, mlsd ? "MLSD" : "LIST", path, 0);
 	if (dfd < 0)
 		return dfd;
+	SSL *ssl;
+	if (data_tls(c, dfd, &ssl) < 0)
+		return -EPROTO;
 	struct zbuf b;
 	zbuf_init(&b, FTP_LIST_MAX);
-	int xrc = read_all(c, dfd, &b);
-	if (xrc == 0)
+	int xrc = read_all(c, dfd, ssl, &b);
+	(void)ftp_tls_data_end(ssl, xrc == 0, c->timeout_ms);
+	if (xrc == 0 && !ssl)
 		close_after_eof(dfd);
 	else
 		sys_close(dfd);

@@ -31,7 +31,8 @@ static const struct subcommand subcommands[] = {
 
 #define NSUB (sizeof subcommands / sizeof subcommands[0])
 
-enum { OPT_NO_MTIME = 256, OPT_RETRIES, OPT_TIMEOUT, OPT_NO_PIPELINE, OPT_LIMIT_RATE };
+enum { OPT_NO_MTIME = 256, OPT_RETRIES, OPT_TIMEOUT, OPT_NO_PIPELINE, OPT_LIMIT_RATE,
+       OPT_CACERT };
 
 static const struct option long_opts[] = {
 	{ "delete", no_argument, NULL, 'd' },
@@ -49,6 +50,8 @@ static const struct option long_opts[] = {
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "no-pipeline", no_argument, NULL, OPT_NO_PIPELINE },
 	{ "limit-rate", required_argument, NULL, OPT_LIMIT_RATE },
+	{ "insecure", no_argument, NULL, 'k' },
+	{ "cacert", required_argument, NULL, OPT_CACERT },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -62,7 +65,7 @@ static void usage(FILE *f)
 	fprintf(f, "options: -d --delete, -P --parallel N, -x --exclude GLOB, -i --include GLOB,\n"
 		"  -n --dry-run, -c --checksum, -C --continue, -L --follow-symlinks,\n"
 		"  --no-mtime, -v --verbose, -q --quiet, --retries N, --timeout SECONDS,\n"
-		"  --no-pipeline, --limit-rate BYTES[K|M|G]\nURL: ftp://[user[:password]@]host[:port]/path (ftps://, ftpes://)\n"
+		"  --no-pipeline, --limit-rate BYTES[K|M|G], -k --insecure, --cacert FILE\nURL: ftp://[user[:password]@]host[:port]/path (ftps://, ftpes://)\n"
 		"exit: 0 done, 1 some files failed, 2 usage, connection or login failure\n");
 }
 
@@ -109,6 +112,8 @@ static int take_opt(int c, const char *arg, struct mirror_opts *o)
 	case 'q': o->quiet = 1; return 0;
 	case OPT_NO_MTIME: o->no_mtime = 1; return 0;
 	case OPT_NO_PIPELINE: o->no_pipeline = 1; return 0;
+	case 'k': o->insecure = 1; return 0;
+	case OPT_CACERT: o->cacert = arg; return 0;
 	case 'x': return mfilter_add(&o->filter, arg, 0) < 0 ? -1 : 0;
 	case 'i': return mfilter_add(&o->filter, arg, 1) < 0 ? -1 : 0;
 	case 'P': return parse_int(arg, 1, MIRROR_PARALLEL_MAX, &o->parallel);
@@ -134,7 +139,7 @@ int cmd_mirror(int argc, char **argv, const struct mirror_opts *o)
 	return mirror_run(argv[0], argv[1], o);
 }
 
-#define SHORT_OPTS "dP:x:i:ncCLvqhV"
+#define SHORT_OPTS "dP:x:i:ncCLvqkhV"
 
 /* Parse options of argv[0..argc) (argv[0] is skipped, as a program name);
  * `head` stops at the first non-option. 0, 1 (help shown) or -1. */

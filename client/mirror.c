@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cmd.h"
 #include "mirror_int.h"
 #include "netrc.h"
 #include "sys.h"
@@ -41,7 +42,21 @@ int mrun_rpath(const struct mrun *m, const char *rel, char *buf, size_t n)
 int mrun_conn(struct mrun *m, int w)
 {
 	struct ftpconn *c = &m->conn[w];
-	return c->fd >= 0 ? 0 : ftp_connect(c);
+	if (c->fd >= 0)
+		return 0;
+	long long t0 = sys_now_ms();
+	int rc = ftp_connect(c);
+	if (rc == 0 && w == 0 && m->connect_ms == 0)
+		m->connect_ms = sys_now_ms() - t0 + 1;
+	return rc;
+}
+
+long long mrun_join_wait(const struct mrun *m, int w)
+{
+	if (w == 0 || m->conn[w].fd >= 0)
+		return 0;
+	long long left = m->phase_start + m->connect_ms - sys_now_ms();
+	return left > 0 ? left : 0;
 }
 
 struct pool_arg {
@@ -51,9 +66,27 @@ struct pool_arg {
 	mrun_item_fn fn;
 };
 
+/* Wait until worker a->w may join (see mrun_join_wait). 0: no work left. */
+static int pool_join(struct pool_arg *a)
+{
+	for (;;) {
+		pthread_mutex_lock(&a->m->lock);
+		size_t next = a->m->next;
+		pthread_mutex_unlock(&a->m->lock);
+		if (next >= a->n)
+			return 0;
+		long long ms = mrun_join_wait(a->m, a->w);
+		if (ms == 0)
+			return 1;
+		usleep((useconds_t)(ms < JOIN_POLL_MS ? ms : JOIN_POLL_MS) * 1000u);
+	}
+}
+
 static void *pool_worker(void *arg)
 {
 	struct pool_arg *a = arg;
+	if (!pool_join(a))
+		return NULL;
 	for (;;) {
 		pthread_mutex_lock(&a->m->lock);
 		size_t i = a->m->next++;
@@ -71,6 +104,7 @@ void mrun_pool(struct mrun *m, size_t n, mrun_item_fn fn)
 	int nw = m->nconn < (int)n ? m->nconn : (int)n;
 	char started[MIRROR_PARALLEL_MAX] = { 0 };
 	m->next = 0;
+	m->phase_start = sys_now_ms();
 	for (int w = 0; w < nw; w++)
 		args[w] = (struct pool_arg){ .m = m, .w = w, .n = n, .fn = fn };
 	for (int w = 1; w < nw; w++)
@@ -175,6 +209,8 @@ int mrun_setup_remote(struct mrun *m, const char *arg)
 			m->url.user, NETRC_ENV_PASSWORD);
 		return -EACCES;
 	}
+	if (client_tls_ctx(&m->url, m->o, &m->tls_ctx) < 0)
+		return -EINVAL;
 	zc_strlcpy(m->rroot, m->url.path, sizeof m->rroot);
 	size_t len = strlen(m->rroot);
 	while (len > 0 && m->rroot[len - 1] == '/')
@@ -182,6 +218,7 @@ int mrun_setup_remote(struct mrun *m, const char *arg)
 	for (int w = 0; w < m->nconn; w++) {
 		ftp_init(&m->conn[w], &m->url, m->o->timeout_ms);
 		m->conn[w].pipeline = !m->o->no_pipeline;
+		m->conn[w].tls_ctx = m->tls_ctx;
 	}
 	return 0;
 }
@@ -189,13 +226,5 @@ int mrun_setup_remote(struct mrun *m, const char *arg)
 /* Print the reason for exit code 2 when connecting fails. */
 void mrun_report_connect(struct mrun *m, int rc)
 {
-	char where[URL_PATH_MAX + 300], msg[FTP_MSG_MAX + 64];
-	url_format(&m->url, where, sizeof where);
-	if (rc == -EPROTONOSUPPORT)
-		fprintf(stderr, "zcftp: %s: TLS (ftps://, ftpes://) is not yet supported\n", where);
-	else if (rc == -EACCES)
-		fprintf(stderr, "zcftp: %s: login failed: %s\n", where, m->conn[0].msg);
-	else
-		fprintf(stderr, "zcftp: %s: cannot connect: %s\n", where,
-			ftp_strerror(&m->conn[0], rc, msg, sizeof msg));
+	client_report_connect(&m->conn[0], rc);
 }

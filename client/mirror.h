@@ -127,6 +127,8 @@ struct mirror_opts {
 	int timeout_ms;
 	int no_pipeline;
 	uint64_t rate_limit;	/* bytes/s per transfer, 0 = unlimited */
+	int insecure;		/* FTPS: do not verify the certificate */
+	const char *cacert;	/* FTPS: trust these CAs (PEM), not the system's */
 	struct mfilter filter;
 };
 

@@ -114,7 +114,7 @@ static int get_once(struct mrun *m, int w, const struct mentry *s, int resume,
 	struct wprog wp;
 	xopts(m, w, s->size - off, &wp, &o);
 	if (off < s->size || s->size == 0)
-		rc = ftp_retr(c, rpath, off, fd, &o, &r);
+		rc = ftp_retr_sized(c, rpath, off, s->size, fd, &o, &r);
 	*moved = r.bytes;
 	if (rc == 0)
 		return finish_part(m, fd, s, part, s->path);
@@ -250,4 +250,5 @@ void exec_plan(struct mrun *m)
 	for (size_t i = 0; i < p->n; i++)
 		if (p->v[i].kind == MACT_DELETE)
 			serial_item(m, i);
+	exec_dir_mtimes(m);
 }

@@ -25,6 +25,7 @@
 struct mrun {
 	const struct mirror_opts *o;
 	struct zc_url url;		/* the remote side (password inside) */
+	SSL_CTX *tls_ctx;		/* FTPS: shared by every connection */
 	int upload;			/* 1: local -> remote */
 	char rroot[URL_PATH_MAX];	/* remote root, no trailing '/' ("" = /) */
 	const char *lroot_path;
@@ -39,6 +40,8 @@ struct mrun {
 	size_t nfailed;
 	int scan_incomplete;		/* a listing failed: no deletes */
 	int remote_root_missing;	/* upload: create the root first */
+	long long connect_ms;		/* how long connection 0 took to log in */
+	long long phase_start;		/* sys_now_ms() when the current pool began */
 	size_t next;			/* pool: next item index (under lock) */
 	size_t *items;			/* pool: plan indices of file actions */
 };
@@ -50,6 +53,17 @@ void mrun_fail(struct mrun *m, const char *path, const char *fmt, ...)
 int mrun_rpath(const struct mrun *m, const char *rel, char *buf, size_t n);
 /* Make sure worker w's connection is up. 0 or the ftp_connect() error. */
 int mrun_conn(struct mrun *m, int w);
+
+/*
+ * Extra connections only when there is work for them: worker w > 0
+ * that is not connected yet joins a phase (scan, pool) only once the
+ * phase has run for as long as logging in took connection 0, so work
+ * that one connection finishes sooner never pays for logins it cannot
+ * use, and longer work loses at most that much of its parallelism.
+ * Returns the milliseconds still to wait (0: join now).
+ */
+long long mrun_join_wait(const struct mrun *m, int w);
+#define JOIN_POLL_MS 5	/* granularity of that wait */
 
 /*
  * Run fn(m, w, i) for every i in [0, n) on up to m->nconn workers
@@ -75,5 +89,7 @@ int scan_remote(struct mrun *m, struct mlist *out);
 /* mirror_exec.c */
 void exec_checksums(struct mrun *m);
 void exec_plan(struct mrun *m);
+/* mirror_dirs.c: directory mtimes, after files and deletes. */
+void exec_dir_mtimes(struct mrun *m);
 
 #endif

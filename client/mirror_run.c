@@ -166,6 +166,7 @@ int mirror_run(const char *src, const char *dst, const struct mirror_opts *o)
 		if (m->conn[w].url)
 			reply_reader_free(&m->conn[w].rr);
 	url_wipe(&m->url);
+	SSL_CTX_free(m->tls_ctx);
 	mplan_free(&m->plan);
 	mlist_free(&m->src);
 	mlist_free(&m->dst);

@@ -225,6 +225,13 @@ static void *rscan_worker(void *arg)
 			pthread_cond_wait(&s->cv, &s->m->lock);
 		if (s->qn == 0 || s->root_rc < 0)
 			break;
+		long long wait = mrun_join_wait(s->m, w);
+		if (wait > 0) {
+			pthread_mutex_unlock(&s->m->lock);
+			usleep((useconds_t)(wait < JOIN_POLL_MS ? wait : JOIN_POLL_MS) * 1000u);
+			pthread_mutex_lock(&s->m->lock);
+			continue;
+		}
 		char *rel = s->queue[--s->qn];
 		s->busy++;
 		pthread_mutex_unlock(&s->m->lock);
@@ -240,6 +247,7 @@ int scan_remote(struct mrun *m, struct mlist *out)
 {
 	struct rscan s = { .m = m, .out = out };
 	pthread_cond_init(&s.cv, NULL);
+	m->phase_start = sys_now_ms();
 	/* The root first, alone: its result decides whether to go on. */
 	s.busy = 1;
 	rscan_dir(&s, 0, strdup(""));

@@ -10,7 +10,6 @@
 
 int session_open(struct zc_session *s, const char *url_arg, const struct mirror_opts *o)
 {
-	char where[URL_PATH_MAX + 300], msg[FTP_MSG_MAX + 64];
 	memset(s, 0, sizeof *s);
 	s->c.fd = -1;
 	if (url_parse(url_arg, &s->url) < 0) {
@@ -25,19 +24,46 @@ int session_open(struct zc_session *s, const char *url_arg, const struct mirror_
 	}
 	ftp_init(&s->c, &s->url, o->timeout_ms);
 	s->c.pipeline = !o->no_pipeline;
-	int rc = ftp_connect(&s->c);
-	if (rc == 0)
-		return 0;
-	url_format(&s->url, where, sizeof where);
-	if (rc == -EPROTONOSUPPORT)
-		fprintf(stderr, "zcftp: %s: TLS (ftps://, ftpes://) is not yet supported\n", where);
-	else if (rc == -EACCES)
-		fprintf(stderr, "zcftp: %s: login failed: %s\n", where, s->c.msg);
-	else
-		fprintf(stderr, "zcftp: %s: cannot connect: %s\n", where,
-			ftp_strerror(&s->c, rc, msg, sizeof msg));
+	int rc = client_tls_ctx(&s->url, o, &s->c.tls_ctx);
+	if (rc == 0) {
+		rc = ftp_connect(&s->c);
+		if (rc == 0)
+			return 0;
+		client_report_connect(&s->c, rc);
+	}
 	session_close(s);
 	return ZC_EXIT_FATAL;
+}
+
+int client_tls_ctx(const struct zc_url *u, const struct mirror_opts *o, SSL_CTX **ctx)
+{
+	char err[256];
+	*ctx = NULL;
+	if (u->scheme == URL_FTP)
+		return 0;
+	*ctx = ftp_tls_ctx_new(o->cacert, o->insecure, err, sizeof err);
+	if (!*ctx) {
+		fprintf(stderr, "zcftp: %s\n", err);
+		return -EINVAL;
+	}
+	if (o->insecure && !o->quiet)
+		fprintf(stderr, "zcftp: warning: --insecure: the server's "
+			"certificate is not verified\n");
+	return 0;
+}
+
+void client_report_connect(const struct ftpconn *c, int rc)
+{
+	char where[URL_PATH_MAX + 300], msg[FTP_MSG_MAX + 200];
+	url_format(c->url, where, sizeof where);
+	if (rc == -EACCES) {
+		fprintf(stderr, "zcftp: %s: login failed: %s\n", where, c->msg);
+		return;
+	}
+	ftp_strerror(c, rc, msg, sizeof msg);
+	fprintf(stderr, "zcftp: %s: cannot connect: %s%s\n", where, msg,
+		rc == -EPROTO && strstr(msg, "certificate verify failed") ?
+		" (trust the server's CA with --cacert FILE)" : "");
 }
 
 void session_close(struct zc_session *s)
@@ -46,6 +72,8 @@ void session_close(struct zc_session *s)
 		ftp_close(&s->c, 1);
 		reply_reader_free(&s->c.rr);
 	}
+	SSL_CTX_free(s->c.tls_ctx);
+	s->c.tls_ctx = NULL;
 	url_wipe(&s->url);
 }
 

@@ -51,10 +51,13 @@ def run(*args, env=None, timeout=None, check=None, stdin=subprocess.DEVNULL):
     return p
 
 
-def url(srv, user="u", path="/", password=None, host="127.0.0.1"):
+def url(srv, user="u", path="/", password=None, host="127.0.0.1",
+        scheme="ftp"):
+    """scheme "ftps" (implicit) uses srv.implicit_port (ftps_helpers)."""
     pw = srv.users[user][0] if password is None else password
     h = "[%s]" % host if ":" in host else host
-    return "ftp://%s:%s@%s:%d%s" % (user, pw, h, srv.port, path)
+    port = srv.implicit_port if scheme == "ftps" else srv.port
+    return "%s://%s:%s@%s:%d%s" % (scheme, user, pw, h, port, path)
 
 
 def makedirs(path):
@@ -98,14 +101,23 @@ def make_tree(root, seed=1, nfiles=30, big=0):
     for rel, data in files.items():
         write(os.path.join(root, rel), data, mtime=t + len(rel))
     makedirs(os.path.join(root, "empty dir"))
+    # Directory mtimes in the past too, deepest first (setting a child's
+    # does not touch its parent's).
+    dirs = sorted((d for d, _, _ in os.walk(root) if d != root), reverse=True)
+    for i, d in enumerate(dirs):
+        os.utime(d, (t - 1000 * (i + 1), t - 1000 * (i + 1)))
     return files
 
 
-def assert_same_tree(a, b, mtimes=True):
-    """diff -r a b (content via filecmp, shallow=False), and mtimes."""
+def assert_same_tree(a, b, mtimes=True, dir_mtimes=False):
+    """diff -r a b (content via filecmp, shallow=False), and mtimes (of
+    the directories below the roots too with dir_mtimes)."""
     for dirpath, dirs, files in os.walk(a):
         rel = os.path.relpath(dirpath, a)
         other = os.path.join(b, rel)
+        if dir_mtimes and rel != ".":
+            ma, mb = int(os.stat(dirpath).st_mtime), int(os.stat(other).st_mtime)
+            assert ma == mb, "directory %s: mtime %d != %d" % (rel, ma, mb)
         cmp = filecmp.dircmp(dirpath, other)
         assert not cmp.left_only and not cmp.right_only, \
             "%s: only in %s: %s; only in %s: %s" % (rel, a, cmp.left_only, b, cmp.right_only)
