@@ -210,14 +210,32 @@ def implicit_ftp(srv, user="anonymous", password=None, timeout=zt.TIMEOUT):
     return f
 
 
-def tls_raw(srv, ca=True):
-    """A zctest.Raw control connection switched to TLS with AUTH TLS."""
+def tls_raw(srv, ca=True, mechanism="TLS"):
+    """A zctest.Raw control connection switched to TLS with AUTH."""
     r = srv.raw()
     r.banner()
-    r.expect("AUTH TLS", (234,))
+    r.expect("AUTH " + mechanism, (234,))
     r.sock = client_context(srv.ca if ca else None).wrap_socket(
         r.sock, server_hostname="127.0.0.1")
     return r
+
+
+def tls_retr_raw(r, path):
+    """RETR path over a tls_raw connection (after PROT P): EPSV, a TLS
+    data connection resuming the control session; returns the bytes."""
+    r.expect("TYPE I", (200,))
+    port = r.epsv()
+    ds = socket.create_connection((r.host, port), r.timeout)
+    zt.check_code(r.cmd("RETR " + path), (125, 150), "RETR")
+    ds = r.sock.context.wrap_socket(ds, server_hostname=r.host,
+                                    session=r.sock.session)
+    ds.settimeout(zt.BIG_TIMEOUT)
+    chunks = []
+    with ds:
+        for chunk in iter(lambda: ds.recv(zt.MiB), b""):
+            chunks.append(chunk)
+    zt.check_code(r.reply(zt.BIG_TIMEOUT), (226, 250), "RETR end")
+    return b"".join(chunks)
 
 
 def assert_tls_iopath(recs, n=None):

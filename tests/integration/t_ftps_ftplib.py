@@ -5,6 +5,7 @@ each data connection: close_notify both ways), MLSD under PROT P, REST,
 ABOR during a large TLS download (426 then 226, session usable after),
 TLS 1.2 (session ids) as well as TLS 1.3 (tickets) data-session reuse,
 and the implicit-TLS port with PROT P implied."""
+import contextlib
 import io
 import os
 import socket
@@ -150,6 +151,18 @@ def test_implicit_port():
         r.banner()
         r.expect("AUTH TLS", (234,))
         r.close()
+        # The implicit port says nothing in clear text, and a clear-text
+        # client gets no FTP service there.
+        with zt.Raw(srv.implicit_port, timeout=2) as r:
+            try:
+                line = r.readline(1)
+            except socket.timeout:
+                line = None
+            assert line is None or not line.startswith("220"), line
+            with contextlib.suppress(OSError):
+                r.send("USER anonymous\r\nPASS x@y\r\nPWD\r\n")
+            assert r.wait_closed(10 * zt.SLOW), "clear-text client not dropped"
+            assert b"230" not in r.buf and b"257" not in r.buf, r.buf
 
 
 if __name__ == "__main__":

@@ -140,6 +140,20 @@ def test_prot_sequence():
         r.close()
 
 
+def test_auth_ssl_alias():
+    """AUTH SSL (the pre-RFC 4217 name) works like AUTH TLS."""
+    with fh.start_tls_server() as srv:
+        zt.make_file(srv.path("f"), 12345, seed=6)
+        r = fh.tls_raw(srv, mechanism="SSL")
+        r.expect("USER anonymous", (331,))
+        r.expect("PASS a@b.c", (230,))
+        r.expect("PBSZ 0", (200,))
+        r.expect("PROT P", (200,))
+        assert fh.tls_retr_raw(r, "f") == open(srv.path("f"), "rb").read()
+        r.close()
+        fh.assert_tls_iopath(srv.xferlog_lines(), 1)
+
+
 def test_prot_c_after_prot_p():
     with fh.start_tls_server() as srv:
         zt.make_file(srv.path("f"), 70000, seed=5)
