@@ -22,6 +22,7 @@ struct auth_user {
 	int can_mkdir;		/* MKD allowed even when not writable */
 	int umask;		/* for created files and directories */
 	int max_sessions;	/* 0 = unlimited */
+	int rate_down, rate_up;	/* bytes/s per transfer, 0 = unlimited */
 	char root[VFS_PATH_MAX];
 	/* The system identity the session runs as (privilege separation). */
 	char account[64];	/* account name, for initgroups() of local users */

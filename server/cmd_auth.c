@@ -82,6 +82,8 @@ void session_logged_in(struct session *s, const char *name, const struct auth_us
 	s->vfs_open = 1;
 	s->login = LOGIN_DONE;
 	s->anonymous = u->anonymous;
+	s->rate_down = u->rate_down;
+	s->rate_up = u->rate_up;
 	s->login_failures = 0;
 	master_mark_logged_in();
 	log_info("login ok, user \"%s\"%s", s->user, u->anonymous ? " (anonymous)" : "");

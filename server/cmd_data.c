@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "address.h"
+#include "cidr.h"
 #include "datachan.h"
 #include "log.h"
 #include "net.h"
@@ -28,8 +29,12 @@ static int refuse_after_epsv_all(struct session *s, const char *verb)
  * control connection (an IPv4-mapped IPv6 one is unwrapped). */
 static int pasv_v4_addr(struct session *s, struct sockaddr_in *out)
 {
+	char mapped[64];
 	memset(out, 0, sizeof *out);
 	out->sin_family = AF_INET;
+	if (cidr_map_lookup(s->cfg->pasv_address_map, (struct sockaddr *)&s->peer,
+			    mapped, sizeof mapped) == 1)
+		return inet_pton(AF_INET, mapped, &out->sin_addr) == 1 ? 0 : -EINVAL;
 	if (s->cfg->pasv_address && s->cfg->pasv_address[0])
 		return inet_pton(AF_INET, s->cfg->pasv_address, &out->sin_addr) == 1 ? 0 : -EINVAL;
 	if (s->local.ss_family == AF_INET) {

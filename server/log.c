@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "command.h"
 #include "log.h"
 #include "sys.h"
 
@@ -21,7 +22,8 @@ static struct {
 	char ident[32];
 	char ctx[96];
 	int xfer_fd;		/* -1: main log; else an O_APPEND file */
-} L = { 0, LOG_LVL_INFO, "zcftpd", "", -1 };
+	int json_fd;		/* -1: none */
+} L = { 0, LOG_LVL_INFO, "zcftpd", "", -1, -1 };
 
 static const struct { const char *name; int fac; } facilities[] = {
 	{ "ftp", LOG_FTP }, { "daemon", LOG_DAEMON }, { "user", LOG_USER },
@@ -116,22 +118,96 @@ void fatal(const char *fmt, ...)
 	exit(1);
 }
 
-int xferlog_open(const char *path)
+static int open_append(const char *path, int *fdp)
 {
-	if (L.xfer_fd > STDERR_FILENO)
-		close(L.xfer_fd);
-	L.xfer_fd = -1;
+	if (*fdp > STDERR_FILENO)
+		close(*fdp);
+	*fdp = -1;
 	if (!path)
 		return 0;
 	if (strcmp(path, "-") == 0) {
-		L.xfer_fd = STDERR_FILENO;
+		*fdp = STDERR_FILENO;
 		return 0;
 	}
 	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0640);
 	if (fd < 0)
 		return -errno;
-	L.xfer_fd = fd;
+	*fdp = fd;
 	return 0;
+}
+
+int xferlog_open(const char *path, const char *json_path)
+{
+	int rc = open_append(path, &L.xfer_fd);
+	return rc < 0 ? rc : open_append(json_path, &L.json_fd);
+}
+
+/* Length of the valid UTF-8 sequence at s, or 0. */
+static size_t utf8_len(const unsigned char *s)
+{
+	size_t n = s[0] < 0x80 ? 1 : (s[0] & 0xe0) == 0xc0 ? 2 : (s[0] & 0xf0) == 0xe0 ? 3
+		: (s[0] & 0xf8) == 0xf0 ? 4 : 0;
+	for (size_t i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	return n && utf8_valid((const char *)s, n) ? n : 0;
+}
+
+void json_put_string(struct zbuf *b, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	zbuf_putc(b, '"');
+	while (*p) {
+		size_t n = utf8_len(p);
+		if (n == 0) {
+			zbuf_puts(b, "\\ufffd");
+			p++;
+		} else if (*p == '"' || *p == '\\') {
+			zbuf_putc(b, '\\');
+			zbuf_putc(b, (char)*p++);
+		} else if (*p < 0x20 || *p == 0x7f) {
+			zbuf_printf(b, "\\u%04x", *p++);
+		} else {
+			zbuf_append(b, p, n);
+			p += n;
+		}
+	}
+	zbuf_putc(b, '"');
+}
+
+/* One JSON object per line: what xferlog cannot carry. */
+static void json_write(const struct xferlog_rec *r)
+{
+	char ts[40];
+	struct tm tm;
+	gmtime_r(&r->start, &tm);
+	strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	struct zbuf b;
+	zbuf_init(&b, 16384);
+	zbuf_printf(&b, "{\"time\":\"%s\",\"session\":", ts);
+	json_put_string(&b, r->session_id ? r->session_id : "");
+	zbuf_puts(&b, ",\"user\":");
+	json_put_string(&b, r->user);
+	zbuf_printf(&b, ",\"anonymous\":%s,\"peer\":", r->access == 'a' ? "true" : "false");
+	json_put_string(&b, r->remote_host);
+	zbuf_printf(&b, ",\"direction\":\"%s\",\"path\":", r->direction == 'o' ? "download" : "upload");
+	json_put_string(&b, r->path);
+	zbuf_printf(&b, ",\"bytes\":%llu,\"duration_ms\":%lld,\"type\":\"%s\",\"io_path\":\"%s\","
+		    "\"tls\":", (unsigned long long)r->bytes, r->duration_ms,
+		    r->ascii ? "ascii" : "binary", r->io_path);
+	if (r->tls_version)
+		json_put_string(&b, r->tls_version);
+	else
+		zbuf_puts(&b, "null");
+	zbuf_printf(&b, ",\"complete\":%s,\"error\":", r->complete ? "true" : "false");
+	if (r->error)
+		json_put_string(&b, strerror(-r->error));
+	else
+		zbuf_puts(&b, "null");
+	zbuf_puts(&b, "}\n");
+	if (!b.err && sys_write_all(L.json_fd, b.p, b.len) < 0)
+		log_warn_errno("cannot write JSON transfer log");
+	zbuf_free(&b);
 }
 
 /* xferlog fields are space-separated: a name with blanks or control bytes
@@ -146,6 +222,8 @@ static void put_field_name(struct zbuf *b, const char *s)
 
 void xferlog_write(const struct xferlog_rec *r)
 {
+	if (L.json_fd >= 0)
+		json_write(r);
 	char ts[40];
 	struct tm tm;
 	localtime_r(&r->start, &tm);
@@ -163,7 +241,8 @@ void xferlog_write(const struct xferlog_rec *r)
 		return;
 	}
 	if (L.xfer_fd < 0) {
-		log_emit(LOG_LVL_INFO, zbuf_str(&b));
+		if (L.level >= LOG_LVL_INFO)	/* no transfer log: a main-log info line */
+			log_emit(LOG_LVL_INFO, zbuf_str(&b));
 	} else {
 		zbuf_putc(&b, '\n');
 		if (sys_write_all(L.xfer_fd, b.p, b.len) < 0)

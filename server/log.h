@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "buf.h"
+
 enum log_level { LOG_LVL_ERR = 0, LOG_LVL_WARN = 1, LOG_LVL_INFO = 2, LOG_LVL_DEBUG = 3 };
 
 /* Configure the sink. facility is a syslog facility name ("ftp", "daemon",
@@ -46,10 +48,19 @@ struct xferlog_rec {
 	const char *user;
 	int complete;		/* 'c' or 'i' */
 	const char *io_path;	/* "sendfile", "splice", "copy", ... */
+	/* for the JSON log only */
+	const char *session_id;	/* unique per session */
+	const char *tls_version;	/* "TLSv1.3", or NULL for clear text */
+	long long duration_ms;
+	int error;		/* 0, or the negative errno that ended the transfer */
 };
 /* Open (append) the transfer log; path NULL sends lines to the main log,
- * "-" to stderr. Returns 0 or -errno. Safe to call again (reopen). */
-int xferlog_open(const char *path);
+ * "-" to stderr. json_path (NULL = none) is the JSON-lines log. Returns 0
+ * or -errno. Safe to call again (reopen, e.g. after log rotation). */
+int xferlog_open(const char *path, const char *json_path);
+/* Append s to b as a JSON string literal (quotes, escapes; bytes that are
+ * not valid UTF-8 become U+FFFD). Exposed for the unit tests. */
+void json_put_string(struct zbuf *b, const char *s);
 /* Write one wu-ftpd xferlog line plus the I/O path as a final field. */
 void xferlog_write(const struct xferlog_rec *r);
 

@@ -361,7 +361,7 @@ static void reload_config(void)
 	}
 	zc_config_free(&M.cfg);
 	M.cfg = fresh;
-	int rc = xferlog_open(M.cfg.xferlog);
+	int rc = xferlog_open(M.cfg.xferlog, M.cfg.json_log);
 	if (rc < 0)
 		log_err("cannot open transfer log %s: %s", M.cfg.xferlog, strerror(-rc));
 	log_info("configuration reloaded");
@@ -442,7 +442,7 @@ int master_run(struct zc_config *cfg, master_load_fn reload)
 		fatal("no listener could be opened on port %d", M.cfg.port);
 	for (int i = 0; i < M.n_lfd; i++)
 		sys_set_nonblock(M.lfd[i], 1);
-	int rc = xferlog_open(M.cfg.xferlog);
+	int rc = xferlog_open(M.cfg.xferlog, M.cfg.json_log);
 	if (rc < 0)
 		fatal("cannot open transfer log %s: %s", M.cfg.xferlog, strerror(-rc));
 	log_info("zcftpd %s ready; anonymous root %s", PACKAGE_VERSION,

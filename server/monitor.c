@@ -173,11 +173,15 @@ static int take_relay(struct monitor *m, const unsigned char *der, size_t der_le
 	struct handoff_state *h = &m->hs;
 	if (m->relay_fd < 0 || !ftps_ctx())
 		return -EPROTO;
-	h->peer_len = sizeof h->peer;
 	h->local_len = sizeof h->local;
-	if (getpeername(m->ctl_fd, (struct sockaddr *)&h->peer, &h->peer_len) < 0
-	    || getsockname(m->ctl_fd, (struct sockaddr *)&h->local, &h->local_len) < 0)
+	if (getsockname(m->ctl_fd, (struct sockaddr *)&h->local, &h->local_len) < 0)
 		return -errno;
+	/* Behind a PROXY-protocol balancer only the worker knows the client. */
+	if (!m->cfg->proxy_protocol) {
+		h->peer_len = sizeof h->peer;
+		if (getpeername(m->ctl_fd, (struct sockaddr *)&h->peer, &h->peer_len) < 0)
+			return -errno;
+	}
 	if (tls_session_import(ftps_ctx(), der, der_len) < 0)
 		return -EPROTO;
 	/* The user's process must not hold the raw TLS socket. */

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -21,7 +22,8 @@ int privsep_encode_handoff(const struct session *s, unsigned skip, unsigned flag
 			   const unsigned char *der, size_t der_len,
 			   unsigned char *buf, size_t n)
 {
-	struct ps_handoff_hdr h = { PS_HANDOFF, 0, flags, (uint32_t)der_len };
+	struct ps_handoff_hdr h = { PS_HANDOFF, 0, flags, (uint32_t)der_len,
+				    (uint32_t)s->peer_len, s->peer };
 	size_t off = sizeof h;
 	if (n < off || der_len > PS_DER_MAX)
 		return -E2BIG;
@@ -70,6 +72,11 @@ int privsep_decode_handoff(const unsigned char *msg, size_t len, struct handoff_
 	}
 	if (len - off != hd.der_len || ((hd.flags & PS_HF_TLS) != 0) != (hd.der_len > 0))
 		return -EPROTO;
+	if (hd.peer_len > sizeof hd.peer
+	    || (hd.peer_len && hd.peer.ss_family != AF_INET && hd.peer.ss_family != AF_INET6))
+		return -EPROTO;
+	h->peer = hd.peer;
+	h->peer_len = hd.peer_len;
 	h->n_lines = hd.count;
 	h->tls = !!(hd.flags & PS_HF_TLS);
 	h->pbsz = !!(hd.flags & PS_HF_PBSZ);

@@ -11,6 +11,7 @@
 #define ZC_PRIVSEP_H
 
 #include <stdint.h>
+#include <sys/socket.h>
 
 #include "session.h"
 
@@ -47,6 +48,8 @@ struct ps_handoff_hdr {
 	uint32_t count;
 	uint32_t flags;
 	uint32_t der_len;
+	uint32_t peer_len;		/* the client's address as the worker knows it */
+	struct sockaddr_storage peer;	/* (from PROXY protocol, if used) */
 };
 
 #define PS_DER_MAX 8192

@@ -12,6 +12,7 @@
 
 #include "address.h"
 #include "auth.h"
+#include "cidr.h"
 #include "compat.h"
 #include "ftps.h"
 #include "tls.h"
@@ -19,6 +20,7 @@
 #include "listing.h"
 #include "log.h"
 #include "net.h"
+#include "proxyv2.h"
 #include "reply.h"
 #include "reply_codes.h"
 #include "session.h"
@@ -27,6 +29,24 @@
 /* Replies are written with a bound: a client that never reads its control
  * connection must not pin the session forever. */
 #define REPLY_WRITE_TIMEOUT_MS 30000
+
+/* Read exactly n bytes within the login timeout. Returns 0 or -errno. */
+static int read_exact(int fd, unsigned char *buf, size_t n)
+{
+	long long deadline = sys_now_ms() + 10000;
+	while (n > 0) {
+		long long left = deadline - sys_now_ms();
+		int rc = left > 0 ? sys_poll1(fd, POLLIN, (int)left) : 0;
+		if (rc <= 0)
+			return rc < 0 ? rc : -ETIMEDOUT;
+		ssize_t r = sys_read(fd, buf, n);
+		if (r <= 0)
+			return r < 0 ? (int)r : -ECONNRESET;
+		buf += r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
 
 /* Control-channel I/O: through TLS after AUTH TLS (or on the implicit
  * port), else the socket itself. */
@@ -285,6 +305,8 @@ static void session_init(struct session *s, int ctl_fd, const struct zc_config *
 	s->mlst_facts = MLSX_ALL;
 	s->utf8 = 1;
 	s->started_ms = s->last_cmd_ms = sys_now_ms();
+	snprintf(s->session_id, sizeof s->session_id, "%d-%llx", (int)getpid(),
+		 (unsigned long long)s->started_ms);
 	cmd_reader_init(&s->rd);
 	/* Clients send ABOR as urgent data (RFC 959 4.1.3; ftplib sends the
 	 * whole "ABOR\r\n" with MSG_OOB): keep the urgent byte in the stream,
@@ -314,6 +336,34 @@ void reply_raw_fd(int fd, int code, const char *text)
 	if (reply_format(&b, code, text) == 0)
 		(void)sys_write_all_timeout(fd, b.p, b.len, REPLY_WRITE_TIMEOUT_MS);
 	zbuf_free(&b);
+}
+
+/* PROXY protocol v2: read exactly the header (the client says nothing
+ * before our banner, so no FTP byte can be swallowed) and take the real
+ * client's address from it. Only configured proxies may send one. */
+static int read_proxy_header(struct session *s)
+{
+	unsigned char buf[PROXYV2_MAX];
+	struct proxyv2 p;
+	if (!cidr_list_match(s->cfg->proxy_from, (struct sockaddr *)&s->peer)) {
+		log_warn("connection from %s, which is not in listen.proxy_from", s->peer_str);
+		return -EPERM;
+	}
+	int n = read_exact(s->ctl_fd, buf, PROXYV2_HDR_LEN);
+	int len = n < 0 ? n : proxyv2_length(buf, PROXYV2_HDR_LEN);
+	if (len > PROXYV2_HDR_LEN)
+		n = read_exact(s->ctl_fd, buf + PROXYV2_HDR_LEN, (size_t)len - PROXYV2_HDR_LEN);
+	if (n < 0 || len < 0 || proxyv2_parse(buf, (size_t)len, &p) < 0) {
+		log_warn("bad or missing PROXY protocol header from %s", s->peer_str);
+		return -EPROTO;
+	}
+	if (!p.local) {
+		s->peer = p.src;
+		s->peer_len = p.src_len;
+		if (addr_to_string((struct sockaddr *)&s->peer, s->peer_str, sizeof s->peer_str) < 0)
+			zc_strlcpy(s->peer_str, "?", sizeof s->peer_str);
+	}
+	return 0;
 }
 
 static struct session *session_start(int ctl_fd, const struct zc_config *cfg)
@@ -361,6 +411,11 @@ static void session_loop(struct session *s)
  * and data protection is on from the start (RFC 4217 predecessor usage). */
 static int greet(struct session *s, int implicit_tls)
 {
+	if (s->cfg->proxy_protocol && read_proxy_header(s) < 0)
+		return -1;
+	char ctx[96];
+	snprintf(ctx, sizeof ctx, "session %.63s", s->peer_str);
+	log_set_context(ctx);
 	log_info("connected%s", implicit_tls ? " (implicit TLS)" : "");
 	if (implicit_tls) {
 		if (ftps_start_control(s) < 0)
@@ -392,15 +447,20 @@ void session_run_user(int ctl_fd, const struct zc_config *cfg, const char *name,
 	struct session *s = session_start(ctl_fd, cfg);
 	const struct queued_line *lines = h->lines;
 	unsigned n = h->n_lines;
-	if (h->tls) {
-		/* The control connection is the worker's clear-text relay: the
-		 * addresses are those of the real connection. */
+	if ((h->tls || cfg->proxy_protocol) && h->peer_len) {
+		/* A relayed or proxied control connection: the real client's
+		 * address comes from the handoff. */
 		s->peer = h->peer;
-		s->local = h->local;
 		s->peer_len = h->peer_len;
-		s->local_len = h->local_len;
 		if (addr_to_string((struct sockaddr *)&s->peer, s->peer_str, sizeof s->peer_str) < 0)
 			zc_strlcpy(s->peer_str, "?", sizeof s->peer_str);
+		char ctx[96];
+		snprintf(ctx, sizeof ctx, "session %.63s", s->peer_str);
+		log_set_context(ctx);
+	}
+	if (h->tls) {
+		s->local = h->local;
+		s->local_len = h->local_len;
 		s->tls_proxied = 1;
 		s->pbsz_done = h->pbsz;
 		s->prot_private = h->prot;

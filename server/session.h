@@ -82,6 +82,9 @@ struct session {
 	int tls_session_ok;	/* proxied: the control session was imported for reuse */
 	int pbsz_done;
 	int prot_private;	/* PROT P */
+	int rate_down, rate_up;	/* bytes/s per transfer for this user, 0 = unlimited */
+	char data_tls[16];	/* TLS version of the last data connection, "" if clear */
+	char session_id[24];	/* for the JSON log: pid and start time */
 	struct ssl_st *list_ssl;	/* TLS of the listing being sent, or NULL */
 
 	/* privilege separation: socket to the root monitor, or -1 */

@@ -50,6 +50,10 @@ static int apply_kv(char *kv, struct user_opts *o)
 		return o->has_umask = 1, parse_num(v, 8, 0777, &o->umask);
 	if (!strcmp(k, "max_sessions"))
 		return o->has_max_sessions = 1, parse_num(v, 10, 10000, &o->max_sessions);
+	if (!strcmp(k, "rate_down"))
+		return o->has_rate_down = 1, parse_num(v, 10, 2000000000, &o->rate_down);
+	if (!strcmp(k, "rate_up"))
+		return o->has_rate_up = 1, parse_num(v, 10, 2000000000, &o->rate_up);
 	return -EINVAL;
 }
 
@@ -89,6 +93,8 @@ int auth_apply_user_options(const struct zc_config *cfg, const char *name, struc
 	struct user_opts o;
 	u->umask = cfg->local_umask;
 	u->max_sessions = cfg->max_sessions_per_user;
+	u->rate_down = u->anonymous ? cfg->anon_rate_down : cfg->user_rate_down;
+	u->rate_up = u->anonymous ? cfg->anon_rate_up : cfg->user_rate_up;
 	if (!cfg->user_options)
 		return 0;
 	/* A line we cannot read might have restricted this user: refuse
@@ -106,5 +112,9 @@ int auth_apply_user_options(const struct zc_config *cfg, const char *name, struc
 		u->umask = o.umask;
 	if (o.has_max_sessions)
 		u->max_sessions = o.max_sessions;
+	if (o.has_rate_down)
+		u->rate_down = o.rate_down;
+	if (o.has_rate_up)
+		u->rate_up = o.rate_up;
 	return 0;
 }

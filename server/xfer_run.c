@@ -11,6 +11,7 @@
 #include "reply_codes.h"
 #include "session.h"
 #include "sys.h"
+#include "tls.h"
 #include "transfer.h"
 #include "xfer_run.h"
 
@@ -96,6 +97,8 @@ static void log_transfer(struct session *s, const struct xfer_job *job,
 		.direction = job->direction, .access = s->anonymous ? 'a' : 'g',
 		.user = s->user, .complete = r->err == 0,
 		.io_path = xfer_path_name(r->path),
+		.session_id = s->session_id, .duration_ms = ms, .error = r->err,
+		.tls_version = s->data_tls[0] ? s->data_tls : NULL,
 	};
 	xferlog_write(&rec);
 }
@@ -133,6 +136,8 @@ void xfer_run(struct session *s, struct xfer_job *job)
 	}
 	xfer_session_opts(s, &o);
 	o.tls = ssl;
+	zc_strlcpy(s->data_tls, ssl ? tls_version_name(ssl) : "", sizeof s->data_tls);
+	o.rate_limit = (uint64_t)(job->direction == 'i' ? s->rate_up : s->rate_down);
 	s->abor_seen = 0;
 	if (job->direction == 'o')
 		xfer_send_file(job->file_fd, job->offset, dfd, &o, &r);
@@ -140,6 +145,8 @@ void xfer_run(struct session *s, struct xfer_job *job)
 		xfer_recv_file(dfd, job->file_fd, &o, &r);
 	ftps_data_close(dfd, ssl, r.err == 0);
 	finish_temp(s, job, &r);
-	xfer_reply_result(s, &r);
+	/* Logged before the final reply: once a client has seen 226, the
+	 * transfer is in the log (scripts and tests rely on that order). */
 	log_transfer(s, job, &r, start, sys_now_ms() - t0);
+	xfer_reply_result(s, &r);
 }

@@ -60,6 +60,11 @@ START_TEST(useropts_lines)
 	ck_assert_int_eq(o.writable, 0);
 	ck_assert_int_eq(o.umask, 077);
 	ck_assert_int_eq(o.max_sessions, 2);
+	char l5[] = "alice rate_down=1048576 rate_up=0";
+	ck_assert_int_eq(useropts_parse_line(l5, "alice", &o), 1);
+	ck_assert(o.has_rate_down && o.has_rate_up && !o.has_root);
+	ck_assert_int_eq(o.rate_down, 1048576);
+	ck_assert_int_eq(o.rate_up, 0);
 	char l2[] = "bob writable=yes";
 	ck_assert_int_eq(useropts_parse_line(l2, "alice", &o), 0);
 	char l3[] = "# alice root=/x";
@@ -72,6 +77,7 @@ END_TEST
 static const char *const bad_lines[] = {
 	"alice root=relative", "alice writable=maybe", "alice umask=999", "alice umask=",
 	"alice max_sessions=-1", "alice max_sessions=1x", "alice colour=blue", "alice root",
+	"alice rate_down=fast", "alice rate_up=-5",
 };
 
 START_TEST(useropts_bad)
@@ -156,18 +162,21 @@ START_TEST(handoff_hostile)
 	static struct handoff_state h;
 	const unsigned char *der;
 	size_t der_len;
-	unsigned char msg[64];
-	struct ps_handoff_hdr hd = { PS_HANDOFF, SESSION_QUEUE_MAX + 1, 0, 0 };
+	unsigned char msg[sizeof(struct ps_handoff_hdr) + 64];
+	struct ps_handoff_hdr hd = { .type = PS_HANDOFF, .count = SESSION_QUEUE_MAX + 1 };
 	memcpy(msg, &hd, sizeof hd);
 	ck_assert_int_eq(privsep_decode_handoff(msg, sizeof hd, &h, &der, &der_len), -EPROTO);
-	hd = (struct ps_handoff_hdr){ PS_AUTH, 0, 0, 0 };
+	hd = (struct ps_handoff_hdr){ .type = PS_AUTH };
 	memcpy(msg, &hd, sizeof hd);
 	ck_assert_int_eq(privsep_decode_handoff(msg, sizeof hd, &h, &der, &der_len), -EPROTO);
-	hd = (struct ps_handoff_hdr){ PS_HANDOFF, 0, 0x80, 0 };	/* unknown flag */
+	hd = (struct ps_handoff_hdr){ .type = PS_HANDOFF, .flags = 0x80 };	/* unknown flag */
+	memcpy(msg, &hd, sizeof hd);
+	ck_assert_int_eq(privsep_decode_handoff(msg, sizeof hd, &h, &der, &der_len), -EPROTO);
+	hd = (struct ps_handoff_hdr){ .type = PS_HANDOFF, .peer_len = 8 };	/* peer of no family */
 	memcpy(msg, &hd, sizeof hd);
 	ck_assert_int_eq(privsep_decode_handoff(msg, sizeof hd, &h, &der, &der_len), -EPROTO);
 	/* A line longer than FTP_LINE_MAX, or an unknown kind. */
-	hd = (struct ps_handoff_hdr){ PS_HANDOFF, 1, 0, 0 };
+	hd = (struct ps_handoff_hdr){ .type = PS_HANDOFF, .count = 1 };
 	memcpy(msg, &hd, sizeof hd);
 	uint16_t big = FTP_LINE_MAX + 1;
 	msg[sizeof hd] = LINE_OK;
