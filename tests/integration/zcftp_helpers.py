@@ -45,6 +45,10 @@ def run(*args, env=None, timeout=None, check=None, stdin=subprocess.DEVNULL):
                        capture_output=True, timeout=timeout or zt.BIG_TIMEOUT)
     p.out = p.stdout.decode("utf-8", "replace")
     p.err = p.stderr.decode("utf-8", "replace")
+    # Sanitizer builds (--enable-asan/--enable-ubsan): any report fails.
+    for pat in zt.SANITIZER_PATTERNS:
+        if pat in p.stderr:
+            raise AssertionError("zcftp %s: sanitizer report:\n%s" % (" ".join(args), p.err))
     if check is not None and p.returncode != check:
         raise AssertionError("zcftp %s: exit %d, want %d\nstdout: %s\nstderr: %s"
                              % (" ".join(args), p.returncode, check, p.out, p.err))
