@@ -112,7 +112,9 @@ def make_certs(d):
 def start_tls_server(tls=None, implicit=False, **kw):
     """Start zcftpd with FTPS enabled (a fresh PKI in its temp dir).
     tls: extra options of the tls section. implicit: also the implicit
-    FTPS listener on a free port (srv.implicit_port)."""
+    FTPS listener on a free port (srv.implicit_port). Skips the test
+    when the openssl command is missing."""
+    need("openssl")
     srv = zt.Server(**{k: kw.pop(k) for k in list(kw)
                        if k in ("config_extra", "users", "root", "anon_upload",
                                 "anon_mkdir", "conf", "ipv6", "writable")})

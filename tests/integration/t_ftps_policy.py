@@ -4,6 +4,7 @@ tls.require_data for everybody or all but anonymous, the replies that say
 why (530 for a clear-text USER, 521 for a clear data command), PBSZ/PROT
 sequencing (503, 536), PROT C after PROT P when clear data is allowed,
 CCC refused unless tls.ccc is on."""
+import ftplib
 import io
 import os
 import sys
@@ -180,7 +181,7 @@ def test_ccc_refused_by_default():
         try:
             f.sendcmd("CCC")
             raise AssertionError("CCC accepted")
-        except zt.ftplib.error_perm as e:
+        except ftplib.error_perm as e:
             assert str(e).startswith("534"), e
         # Still under TLS and usable.
         assert f.nlst() == [] and rep.startswith("200")
