@@ -45,6 +45,8 @@ const char *xfer_path_name(enum xfer_path p);
 typedef int (*xfer_ctl_cb)(void *arg);
 
 #define XFER_CTL_RECHECK_MS 200
+#define XFER_CTL_CHECK_MS 20
+#define XFER_RCVLOWAT_MAX (256 << 10)	/* splice receive wakes at this much queued */	/* ABOR noticed within this much between chunks */
 #define XFER_PIPE_SIZE_DEFAULT (1u << 20)	/* 1 MiB */
 #define XFER_SENDFILE_CHUNK (4u << 20)		/* per sendfile() call */
 #define XFER_COPY_BUF (256u << 10)		/* user-space copy / ASCII buffer */

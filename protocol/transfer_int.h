@@ -22,6 +22,7 @@ struct xfer_ctx {
 	long long last_io;	/* ms: last progress, for the data timeout */
 	long long last_report;	/* ms: last progress callback */
 	long long ctl_mute;	/* ms: ctl not polled before this (see header) */
+	long long ctl_next;	/* ms: next non-blocking check between chunks */
 	long long rate_t0;	/* ms: start, for the rate limit */
 	uint64_t wire;		/* bytes through the socket, for the rate limit */
 };

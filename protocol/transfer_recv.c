@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/socket.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -140,6 +141,17 @@ static ssize_t tls_refused(struct xfer_ctx *c, int file_fd, ssize_t n)
 	return n;
 }
 
+/* Wake up only when a good share of the pipe can be filled at once: fewer
+ * poll/splice rounds per GiB. EOF and errors still wake us at once; a
+ * rate-limited transfer moves small chunks, so it keeps the default. */
+static void set_rcvlowat(struct xfer_ctx *c, int cap)
+{
+	int lowat = cap / 4 < XFER_RCVLOWAT_MAX ? cap / 4 : XFER_RCVLOWAT_MAX;
+	if (c->o->rate_limit || c->tls || lowat <= 1)
+		return;
+	(void)setsockopt(c->sock, SOL_SOCKET, SO_RCVLOWAT, &lowat, sizeof lowat);
+}
+
 int xfer_recv_splice(struct xfer_ctx *c, int file_fd)
 {
 	int p[2];
@@ -150,6 +162,7 @@ int xfer_recv_splice(struct xfer_ctx *c, int file_fd)
 	int cap = fcntl(p[1], F_GETPIPE_SZ);
 	if (cap <= 0)
 		cap = 65536;
+	set_rcvlowat(c, cap);
 	for (;;) {
 		rc = xfer_check_ctl(c);
 		ssize_t n = rc < 0 ? rc : fill(c, p[1], (size_t)cap);

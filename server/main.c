@@ -16,6 +16,7 @@
 #include "conf/config.h"
 #include "log.h"
 #include "master.h"
+#include "sockact.h"
 #include "vfs.h"
 
 /* Command-line overrides, re-applied on every SIGHUP reload. */
@@ -210,12 +211,16 @@ int main(int argc, char **argv)
 		zc_config_free(&cfg);
 		return 0;
 	}
-	if (log_setup("zcftpd", cfg.syslog, cfg.syslog_facility, cfg.log_level) < 0)
+	int inetd = sockact_inetd();
+	/* Under inetd stderr is the client's socket: log to syslog then. */
+	if (log_setup("zcftpd", cfg.syslog || inetd, cfg.syslog_facility, cfg.log_level) < 0 && !inetd)
 		fprintf(stderr, "zcftpd: unknown syslog facility, logging to stderr\n");
 	if (vfs_supported() < 0)
 		fatal("this kernel lacks openat2(2) (Linux 5.6+), which zcftpd needs to confine paths");
 	if (geteuid() == 0 && !cfg.privsep)
 		log_warn("running as root without privilege separation: sessions keep root privileges");
+	if (inetd)
+		return master_run_inetd(&cfg);
 	if (!cfg.foreground && (rc = daemonize()) < 0)
 		fatal("cannot daemonize: %s", strerror(-rc));
 	if (cfg.pidfile && (rc = write_pidfile(cfg.pidfile)) < 0)

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
@@ -19,6 +20,8 @@
 #include "ftps.h"
 #include "jail.h"
 #include "privsep.h"
+#include "sdnotify.h"
+#include "sockact.h"
 #include "log.h"
 #include "master.h"
 #include "net.h"
@@ -53,6 +56,7 @@ static struct {
 	size_t n_kids, cap_kids;
 	volatile unsigned char *slots;	/* shared mapping, SLOT_MAX bytes */
 	int stopping;
+	int activated;		/* listeners came from systemd */
 	unsigned next_slot;
 } M;
 
@@ -110,6 +114,19 @@ static void listen_one(const char *addr, int port, int implicit)
 static int open_listeners(void)
 {
 	M.n_lfd = 0;
+	int n = sockact_listen_fds(M.lfd, ZC_MAX_LISTEN);
+	if (n < 0)
+		fatal("socket activation: %s", strerror(-n));
+	if (n > 0) {
+		/* systemd's sockets replace listen { }; the implicit-TLS port,
+		 * which has no unit of its own, is still bound here. */
+		M.activated = 1;
+		M.n_lfd = n;
+		log_info("using %d listening socket(s) from systemd; listen { } addresses ignored", n);
+		for (int i = 0; i < M.cfg.n_listen && M.cfg.tls_enable && M.cfg.tls_implicit; i++)
+			listen_one(M.cfg.listen_addrs[i], M.cfg.tls_implicit_port, 1);
+		return 0;
+	}
 	for (int i = 0; i < M.cfg.n_listen; i++) {
 		listen_one(M.cfg.listen_addrs[i], M.cfg.port, 0);
 		if (M.cfg.tls_enable && M.cfg.tls_implicit)
@@ -348,15 +365,18 @@ static void reload_config(void)
 {
 	struct zc_config fresh;
 	char err[512];
+	sd_notify_reloading();
 	if (M.reload(&fresh, err, sizeof err) < 0) {
 		log_err("reload failed, keeping the old configuration: %s", err);
+		sd_notify_ready();
 		return;
 	}
-	if (fresh.port != M.cfg.port || fresh.n_listen != M.cfg.n_listen)
+	if (!M.activated && (fresh.port != M.cfg.port || fresh.n_listen != M.cfg.n_listen))
 		log_warn("reload: listen address/port changes need a restart");
 	if (ftps_setup(&fresh, err, sizeof err) < 0) {
 		log_err("reload failed, keeping the old configuration: %s", err);
 		zc_config_free(&fresh);
+		sd_notify_ready();
 		return;
 	}
 	zc_config_free(&M.cfg);
@@ -365,6 +385,7 @@ static void reload_config(void)
 	if (rc < 0)
 		log_err("cannot open transfer log %s: %s", M.cfg.xferlog, strerror(-rc));
 	log_info("configuration reloaded");
+	sd_notify_ready();
 }
 
 /* Returns 1 to stop. */
@@ -447,12 +468,49 @@ int master_run(struct zc_config *cfg, master_load_fn reload)
 		fatal("cannot open transfer log %s: %s", M.cfg.xferlog, strerror(-rc));
 	log_info("zcftpd %s ready; anonymous root %s", PACKAGE_VERSION,
 		 M.cfg.anon_enable ? M.cfg.anon_root : "(disabled)");
+	sd_notify_ready();
 	accept_loop(&oldmask);
+	sd_notify_stopping();
 	log_info("stopping: %zu session(s) to end", M.n_kids);
 	for (int i = 0; i < M.n_lfd; i++)
 		close(M.lfd[i]);
 	stop_sessions();
 	zc_config_free(&M.cfg);
 	free(M.kids);
+	return 0;
+}
+
+/* The connection arrives as fd 0 (and inetd also hands it over as 1 and
+ * 2): move it out of the way so nothing printed can reach the client. */
+static int take_inetd_socket(void)
+{
+	int fd = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3);
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (fd < 0 || null < 0)
+		return -errno;
+	if (dup2(null, STDIN_FILENO) < 0 || dup2(null, STDOUT_FILENO) < 0)
+		return -errno;
+	sys_close(null);
+	return fd;
+}
+
+int master_run_inetd(struct zc_config *cfg)
+{
+	char err[512];
+	M.cfg = *cfg;
+	signal(SIGPIPE, SIG_IGN);
+	int fd = take_inetd_socket();
+	if (fd < 0)
+		fatal("inetd mode: %s", strerror(-fd));
+	if (use_privsep())
+		privsep_check_setup(&M.cfg);
+	if (ftps_setup(&M.cfg, err, sizeof err) < 0)
+		fatal("TLS: %s", err);
+	int rc = xferlog_open(M.cfg.xferlog, M.cfg.json_log);
+	if (rc < 0)
+		fatal("cannot open transfer log %s: %s", M.cfg.xferlog, strerror(-rc));
+	if (use_privsep())
+		monitor_run(fd, &M.cfg, 0);	/* does not return */
+	session_run(fd, &M.cfg, 0);
 	return 0;
 }

@@ -18,6 +18,10 @@ void master_mark_logged_in(void);
  * pre-login worker): unmap it. */
 void master_forget_shared(void);
 
+/* inetd style (systemd Accept=yes, or inetd): serve the one connection
+ * on fd 0 in this process and return the exit status. */
+int master_run_inetd(struct zc_config *cfg);
+
 /* Run until SIGTERM/SIGINT. cfg is owned by the master from now on.
  * Returns the process exit status. */
 int master_run(struct zc_config *cfg, master_load_fn reload);
