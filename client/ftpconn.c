@@ -395,6 +395,8 @@ int ftp_mfmt(struct ftpconn *c, const char *path, time_t t, int defer)
 		return rc;
 	if (!defer)
 		return expect(c, ftp_cmd(c, "MFMT %s %s", ts, path), 2);
+	if (c->pending >= FTP_PENDING_MAX && (rc = ftp_flush(c)) < 0)
+		return rc;
 	rc = ftp_send(c, "MFMT %s %s", ts, path);
 	if (rc == 0)
 		ftp_defer(c);

@@ -38,6 +38,10 @@
 #define FTP_LIST_MAX (64u << 20)	/* largest directory listing we buffer */
 #define FTP_MSG_MAX 256
 #define FTP_CMD_MAX 8192	/* longest command line we send */
+/* Most commands sent and not answered yet (deferred MFMTs, plus the
+ * EPSV/REST/RETR group): servers bound what they queue (zcftpd: 16
+ * lines) and drop a client that sends more. */
+#define FTP_PENDING_MAX 8
 
 /* FEAT results (RFC 2389); EPSV is also assumed once it worked. */
 enum ftp_feat {
@@ -105,7 +109,8 @@ int ftp_reply(struct ftpconn *c);
 /* ftp_send() + ftp_reply(). */
 int ftp_cmd(struct ftpconn *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-/* The reply just read will not be waited for: count it as deferred. */
+/* The reply to the command just sent will not be waited for: count it
+ * as deferred. */
 void ftp_defer(struct ftpconn *c);
 /* Read every deferred reply now. Returns 0 or a network error. */
 int ftp_flush(struct ftpconn *c);

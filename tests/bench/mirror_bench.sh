@@ -9,9 +9,11 @@
 # (default: the current directory). Clients that are not installed are
 # skipped. The tree (N files of 1-16 KiB in nested folders plus N big
 # files of M MiB) is generated from a fixed seed.
-# Phases: full download, no-change re-run, incremental (10 small and 1
-# big file changed on the server), full upload. Reported: wall seconds,
-# client CPU seconds (user+sys) and bytes the server moved (xferlog).
+# Phases: full download, no-change re-run (median of 3), incremental (10
+# small and 1 big file changed on the server; "want" = their sizes), full
+# upload, and the big files alone into an empty directory (client CPU per
+# GiB). Reported: wall seconds, client CPU seconds (user+sys) and bytes
+# the server moved (its xferlog).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -60,7 +62,8 @@ for dp, dn, fn in os.walk(root):
     os.chmod(dp, 0o777)
 EOF
 
-# Change 10 small files and 1 big one (new content, same names).
+# Change 10 small files and 1 big one (new content, same names); prints
+# the bytes an ideal client moves for them.
 change() {
 	python3 - "$TREE" "$1" <<'EOF'
 import os, random, sys
@@ -69,11 +72,14 @@ r = random.Random(100 + k)
 files = sorted(os.path.join(dp, f) for dp, _, fs in os.walk(root) for f in fs)
 small = [f for f in files if f.endswith(".dat")]
 big = [f for f in files if f.endswith(".bin")]
+total = 0
 for f in r.sample(small, 10) + big[:1]:
     size = os.path.getsize(f)
     with open(f, "r+b") as h:
         h.write(r.randbytes(min(size, 4096)))
     os.utime(f, None)
+    total += size
+print(total)
 EOF
 }
 
@@ -85,29 +91,32 @@ measure() {
 	local before after
 	before=$(xfer_bytes)
 	TIMEFORMAT="%R %U %S"
-	{ time "$@" >/dev/null 2>"$STATE/err" || echo "FAILED: $*" >&2; } 2>"$STATE/time"
+	local rc=0
+	{ time "$@" >/dev/null 2>"$STATE/err"; } 2>"$STATE/time" || rc=$?
 	after=$(xfer_bytes)
-	awk -v b=$((after - before)) '{printf "%s %.2f %d\n", $1, $2 + $3, b}' "$STATE/time"
+	[ "$rc" -eq 0 ] || echo "FAILED (exit $rc): $*: $(tail -n 3 "$STATE/err")" >&2
+	tail -n 1 "$STATE/time" |
+		awk -v b=$((after - before)) '{printf "%s %.2f %d\n", $1, $2 + $3, b}'
 }
 
 url=ftp://u:$PW@127.0.0.1:$ZC_PORT
-run_client() {	# client direction(down|up) dst
+lftp_cmd() {	# parallel "mirror arguments"
+	lftp -u "u,$PW" -p "$ZC_PORT" -e "set ftp:use-mlsd on; set cmd:fail-exit yes; mirror --parallel=$1 $2; quit" 127.0.0.1
+}
+rclone_remote() { echo ":ftp,host=127.0.0.1,port=$ZC_PORT,user=u,pass=$(rclone obscure "$PW"):"; }
+
+run_client() {	# client direction(down|up|big) dst
 	local c=$1 dir=$2 dst=$3
-	case $c in
-	zcftp)
-		if [ "$dir" = down ]; then "$ZCFTP" mirror -q "$url/tree" "$dst"
-		else "$ZCFTP" mirror -q "$LOCAL/$c" "$url/up_$c"; fi ;;
-	lftp1|lftp4)
-		local par=${c#lftp}
-		if [ "$dir" = down ]; then
-			lftp -u "u,$PW" -p "$ZC_PORT" -e "set ftp:use-mlsd on; mirror --parallel=$par /tree $dst; quit" 127.0.0.1
-		else
-			lftp -u "u,$PW" -p "$ZC_PORT" -e "set ftp:use-mlsd on; mirror -R --parallel=$par $LOCAL/$c /up_$c; quit" 127.0.0.1
-		fi ;;
-	rclone)
-		local r=":ftp,host=127.0.0.1,port=$ZC_PORT,user=u,pass=$(rclone obscure "$PW"):"
-		if [ "$dir" = down ]; then rclone sync "$r/tree" "$dst" --transfers 4
-		else rclone sync "$LOCAL/$c" "$r/up_$c" --transfers 4; fi ;;
+	case $c:$dir in
+	zcftp:down) "$ZCFTP" mirror -q "$url/tree" "$dst" ;;
+	zcftp:big) "$ZCFTP" mirror -q -i '*.bin' "$url/tree" "$dst" ;;
+	zcftp:up) "$ZCFTP" mirror -q "$LOCAL/$c" "$url/up_$c" ;;
+	lftp*:down) lftp_cmd "${c#lftp}" "/tree $dst" ;;
+	lftp*:big) lftp_cmd "${c#lftp}" "-I *.bin /tree $dst" ;;
+	lftp*:up) lftp_cmd "${c#lftp}" "-R $LOCAL/$c /up_$c" ;;
+	rclone:down) rclone sync "$(rclone_remote)/tree" "$dst" --transfers 4 ;;
+	rclone:big) rclone sync "$(rclone_remote)/tree" "$dst" --transfers 4 --include '*.bin' ;;
+	rclone:up) rclone sync "$LOCAL/$c" "$(rclone_remote)/up_$c" --transfers 4 ;;
 	esac
 }
 
@@ -119,17 +128,33 @@ have() {
 	esac
 }
 
-printf "%-8s %-11s %8s %8s %14s\n" client phase wall_s cpu_s bytes_moved
+# The median of three runs (by wall time).
+measure3() {
+	{ measure "$@"; measure "$@"; measure "$@"; } | sort -n | sed -n 2p
+}
+
+row() { printf "%-8s %-11s %8s %8s %14s %14s\n" "$@"; }
+
+echo "machine: $(nproc) CPUs, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)," \
+	"kernel $(uname -r), load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "tree: $SMALL files of 1-16 KiB + $BIG files of $BIG_MIB MiB; server zcftpd on 127.0.0.1"
+row client phase wall_s cpu_s bytes_moved want
 k=0
 for c in $CLIENTS; do
 	have "$c" || { echo "$c: not installed, skipped"; continue; }
 	k=$((k + 1))
 	sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true
-	for phase in full nochange incremental; do
-		[ "$phase" = incremental ] && change "$k"
-		read -r w cpu b < <(measure run_client "$c" down "$LOCAL/$c")
-		printf "%-8s %-11s %8s %8s %14s\n" "$c" "$phase" "$w" "$cpu" "$b"
-	done
+	read -r w cpu b < <(measure run_client "$c" down "$LOCAL/$c")
+	row "$c" full "$w" "$cpu" "$b" -
+	read -r w cpu b < <(measure3 run_client "$c" down "$LOCAL/$c")
+	row "$c" nochange "$w" "$cpu" "$b" 0
+	want=$(change "$k")
+	read -r w cpu b < <(measure run_client "$c" down "$LOCAL/$c")
+	row "$c" incremental "$w" "$cpu" "$b" "$want"
 	read -r w cpu b < <(measure run_client "$c" up "$LOCAL/$c")
-	printf "%-8s %-11s %8s %8s %14s\n" "$c" upload "$w" "$cpu" "$b"
+	row "$c" upload "$w" "$cpu" "$b" -
+	read -r w cpu b < <(measure run_client "$c" big "$LOCAL/$c-big")
+	row "$c" big "$w" "$cpu" "$b" \
+		"$(awk -v c="$cpu" -v b="$b" 'BEGIN {printf "%.2fs/GiB", b ? c / (b / 1073741824) : 0}')"
+	rm -rf "$LOCAL/$c" "$LOCAL/$c-big"
 done

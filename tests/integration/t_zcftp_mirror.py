@@ -78,6 +78,20 @@ def test_incremental_and_delete():
         zc.assert_same_tree(local, remote)
 
 
+def test_upload_many_dirs():
+    """Directory mtimes go out as pipelined MFMTs: more directories than
+    the server queues commands (16) must not get the client dropped."""
+    with zt.start_server(users=USERS) as srv:
+        local = os.path.join(srv.tmp, "src")
+        for i in range(60):
+            zc.write(os.path.join(local, "d%02d" % i, "f"), b"%d" % i, mtime=1500000000 + i)
+            os.utime(os.path.join(local, "d%02d" % i), (1400000000 + i, 1400000000 + i))
+        p = zc.run("mirror", "-q", local, zc.url(srv, path="/many"), check=0)
+        assert not p.err, p.err
+        zc.assert_same_tree(local, os.path.join(srv.home("u"), "many"), dir_mtimes=True)
+        assert b"abuse" not in srv.log_bytes()
+
+
 def test_excludes():
     with zt.start_server(users=USERS) as srv:
         local = os.path.join(srv.tmp, "src")
