@@ -66,11 +66,12 @@ static int open_part(struct mrun *m, const char *part, int resume,
 		     uint64_t size, uint64_t *offset)
 {
 	*offset = 0;
-	int fd = openat(m->lroot, part, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
-	if (fd < 0)
-		return -errno;
+	int fd = openat(m->lroot, part, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW |
+			(resume ? 0 : O_TRUNC), 0644);
+	if (fd < 0 || !resume)
+		return fd < 0 ? -errno : fd;
 	struct stat st;
-	if (resume && fstat(fd, &st) == 0 && (uint64_t)st.st_size <= size)
+	if (fstat(fd, &st) == 0 && (uint64_t)st.st_size <= size)
 		*offset = (uint64_t)st.st_size;
 	if (ftruncate(fd, (off_t)*offset) < 0 || lseek(fd, (off_t)*offset, SEEK_SET) < 0) {
 		int e = -errno;

@@ -83,7 +83,7 @@ print(total)
 EOF
 }
 
-xfer_bytes() { awk '{s += $8} END {print s + 0}' "$ZC_XFERLOG" 2>/dev/null || echo 0; }
+xfer_bytes() { awk '{s += $8} END {printf "%.0f\n", s}' "$ZC_XFERLOG" 2>/dev/null || echo 0; }
 
 # One client run: prints "wall cpu bytes" (bash's time keyword counts the
 # CPU of the function's children, i.e. the client).
@@ -96,7 +96,7 @@ measure() {
 	after=$(xfer_bytes)
 	[ "$rc" -eq 0 ] || echo "FAILED (exit $rc): $*: $(tail -n 3 "$STATE/err")" >&2
 	tail -n 1 "$STATE/time" |
-		awk -v b=$((after - before)) '{printf "%s %.2f %d\n", $1, $2 + $3, b}'
+		awk -v b=$((after - before)) '{printf "%s %.2f %.0f\n", $1, $2 + $3, b}'
 }
 
 url=ftp://u:$PW@127.0.0.1:$ZC_PORT
