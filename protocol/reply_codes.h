@@ -63,6 +63,7 @@ enum ftp_reply_code {
 	FTP_R_PAGE_TYPE_UNKNOWN = 551,
 	FTP_R_EXCEEDED_STORAGE = 552,
 	FTP_R_BAD_FILENAME = 553,
+	FTP_R_BAD_REST = 554,		/* RFC 3659 5.4: invalid REST parameter */
 	FTP_R_BAD_RANGE = 556,		/* draft-bryan-ftpext-hash: invalid RANG */
 };
 

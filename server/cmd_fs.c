@@ -116,7 +116,14 @@ static void cmd_rnto(struct session *s, const char *arg)
 static void cmd_size(struct session *s, const char *arg)
 {
 	struct stat st;
+	uint64_t part;
 	int rc = vfs_stat(&s->vfs, arg, &st);
+	/* With atomic uploads a file being uploaded does not exist yet: its
+	 * SIZE is what has arrived, which is what a resuming client asks. */
+	if (rc == -ENOENT && s->cfg->atomic_uploads && vfs_partial_size(&s->vfs, arg, &part) == 0) {
+		reply(s, FTP_R_FILE_STATUS, "%llu", (unsigned long long)part);
+		return;
+	}
 	if (rc < 0) {
 		reply_errno(s, rc, arg);
 		return;

@@ -112,14 +112,22 @@ static void cmd_retr(struct session *s, const char *arg)
 }
 
 /* Open the upload target: APPE appends, STOR after REST continues at the
- * offset (dropping anything beyond it), plain STOR truncates or, with
- * atomic uploads, writes a hidden temp file renamed into place on success. */
+ * offset (dropping anything beyond it), plain STOR truncates. With atomic
+ * uploads STOR writes the hidden partial file instead (renamed into place
+ * on success, kept for a REST on failure). */
 static int open_upload(struct session *s, const char *arg, int append, struct xfer_job *job)
 {
 	int fd;
-	if (!append && job->offset == 0 && s->cfg->atomic_uploads) {
-		fd = vfs_open_temp(&s->vfs, arg, job->tmp, sizeof job->tmp);
-		return fd;
+	uint64_t part;
+	struct stat st;
+	if (!append && s->cfg->atomic_uploads)
+		return vfs_open_partial(&s->vfs, arg, job->offset, job->tmp, sizeof job->tmp);
+	/* curl -C - resumes an upload with SIZE then APPE of the rest: for a
+	 * file that exists only as a partial upload, APPE continues that. */
+	if (append && s->cfg->atomic_uploads && vfs_stat(&s->vfs, arg, &st) == -ENOENT
+	    && vfs_partial_size(&s->vfs, arg, &part) == 0) {
+		job->offset = part;
+		return vfs_open_partial(&s->vfs, arg, part, job->tmp, sizeof job->tmp);
 	}
 	/* Not O_APPEND: splice(2) refuses O_APPEND files, and the zero-copy
 	 * path matters more than racing concurrent appenders to one file. */
@@ -146,7 +154,10 @@ static void store(struct session *s, const char *arg, int append)
 	int fd = open_upload(s, arg, append, &job);
 	if (fd < 0) {
 		data_reset(s);
-		reply_errno(s, fd, arg);
+		if (fd == -EINVAL && job.offset > 0)
+			reply(s, FTP_R_BAD_REST, "Invalid REST parameter: more than was uploaded.");
+		else
+			reply_errno(s, fd, arg);
 		return;
 	}
 	job.file_fd = fd;

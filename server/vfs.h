@@ -27,6 +27,7 @@
 #define ZC_VFS_H
 
 #include <dirent.h>
+#include <stdint.h>
 #include <stddef.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -112,6 +113,20 @@ int vfs_open_unique(const struct vfs *v, const char *arg, char *name_out, size_t
 int vfs_open_temp(const struct vfs *v, const char *arg, char *tmp_vpath, size_t n);
 int vfs_commit_temp(const struct vfs *v, const char *tmp_vpath, const char *arg);
 int vfs_abort_temp(const struct vfs *v, const char *tmp_vpath);
+/*
+ * Resumable atomic uploads: the partial file is VFS_TEMP_PREFIX + NAME in
+ * NAME's directory (a fixed name, so a later REST finds it; hidden from
+ * listings like every temp file). offset 0: created or truncated. offset
+ * > 0: the partial file is continued (it must hold at least offset bytes
+ * and is cut there; -EINVAL otherwise), or, if there is none, seeded with
+ * NAME's own first offset bytes (-EINVAL if NAME is shorter or missing).
+ * Returns a blocking fd positioned at offset; part receives its virtual
+ * path for vfs_commit_temp (success) or to keep for a resume (failure).
+ */
+int vfs_open_partial(const struct vfs *v, const char *arg, uint64_t offset,
+		     char *part, size_t n);
+/* Size of arg's partial upload (0 or -ENOENT). */
+int vfs_partial_size(const struct vfs *v, const char *arg, uint64_t *size);
 
 /*
  * Directory listing: vfs_opendir opens arg (O_RDONLY|O_DIRECTORY) and

@@ -103,13 +103,15 @@ static void log_transfer(struct session *s, const struct xfer_job *job,
 	xferlog_write(&rec);
 }
 
-/* Atomic uploads: the temp file becomes the target only if all went well. */
+/* Atomic uploads: the partial file becomes the target only if all went
+ * well; a failed upload keeps it for a resume (REST + STOR), unless there
+ * is nothing in it worth resuming. */
 static void finish_temp(struct session *s, struct xfer_job *job, struct xfer_result *r)
 {
 	if (!job->tmp[0])
 		return;
 	int rc = r->err == 0 ? vfs_commit_temp(&s->vfs, job->tmp, job->arg) : -1;
-	if (rc < 0)
+	if ((r->err == 0 && rc < 0) || (r->err && job->offset + r->bytes == 0))
 		vfs_abort_temp(&s->vfs, job->tmp);
 	if (r->err == 0 && rc < 0) {
 		r->err = rc;
