@@ -113,3 +113,17 @@ int sys_poll1(int fd, short events, int timeout_ms)
 			return -errno;
 	}
 }
+
+ssize_t sys_read_small_file(const char *path, char *buf, size_t n)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ssize_t r = n > 1 ? sys_read(fd, buf, n - 1) : -EINVAL;
+	sys_close(fd);
+	if (r == 0)
+		r = -ENODATA;
+	if (r > 0)
+		buf[r] = '\0';
+	return r;
+}

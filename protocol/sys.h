@@ -25,6 +25,9 @@ int sys_set_cloexec(int fd);
 /* poll() one fd for `events` with EINTR retried against a deadline.
  * Returns revents (> 0), 0 on timeout, or -errno. timeout_ms < 0 waits forever. */
 int sys_poll1(int fd, short events, int timeout_ms);
+/* Read a small text file (e.g. under /proc) into buf, NUL-terminated.
+ * Returns the length (> 0), or -errno / -ENODATA when empty. */
+ssize_t sys_read_small_file(const char *path, char *buf, size_t n);
 /* Monotonic clock in milliseconds. */
 long long sys_now_ms(void);
 

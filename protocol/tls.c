@@ -229,14 +229,8 @@ fail:
 static int ulp_listed(void)
 {
 	char buf[256];
-	int fd = open(TLS_ULP_FILE, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (sys_read_small_file(TLS_ULP_FILE, buf, sizeof buf) < 0)
 		return 0;
-	ssize_t n = sys_read(fd, buf, sizeof(buf) - 1);
-	sys_close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
 	for (char *p = buf; (p = strstr(p, "tls")) != NULL; p += 3) {
 		int start = p == buf || p[-1] == ' ';
 		int end = p[3] == '\0' || p[3] == ' ' || p[3] == '\n';

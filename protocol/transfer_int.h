@@ -54,6 +54,11 @@ int xfer_write_sock(struct xfer_ctx *c, const void *buf, size_t n);
 /* read() from the non-blocking socket, waiting as xfer_wait. Returns
  * bytes (0 = EOF) or -errno. */
 ssize_t xfer_read_sock(struct xfer_ctx *c, void *buf, size_t n);
+/* The user-space receive loop shared by the plain and TLS copy paths:
+ * rd fills buf (bytes, 0 at the end, -errno), the loop writes it to the
+ * file, counts it and answers the control connection between chunks. */
+typedef ssize_t (*xfer_reader)(struct xfer_ctx *c, char *buf, size_t cap);
+int xfer_recv_loop(struct xfer_ctx *c, int file_fd, size_t bufsz, xfer_reader rd);
 
 /* pread up to n bytes at pos; EOF there (the file shrank below the size
  * seen at the start) is -ESTALE. Returns bytes (> 0) or a file -errno. */

@@ -26,14 +26,8 @@
 static int pipe_max_size(void)
 {
 	char txt[32];
-	int fd = open(PIPE_MAX_SIZE_FILE, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (sys_read_small_file(PIPE_MAX_SIZE_FILE, txt, sizeof txt) < 0)
 		return 0;
-	ssize_t n = sys_read(fd, txt, sizeof(txt) - 1);
-	sys_close(fd);
-	if (n <= 0)
-		return 0;
-	txt[n] = '\0';
 	long v = strtol(txt, NULL, 10);
 	return v > 0 && v <= (1L << 30) ? (int)v : 0;
 }
@@ -193,18 +187,15 @@ int xfer_recv_splice(struct xfer_ctx *c, int file_fd)
 	return rc;
 }
 
-int xfer_recv_copy(struct xfer_ctx *c, int file_fd)
+int xfer_recv_loop(struct xfer_ctx *c, int file_fd, size_t bufsz, xfer_reader rd)
 {
-	if (c->tls)
-		return xfer_recv_tls_copy(c, file_fd);
-	size_t bufsz = c->o->copy_buf ? c->o->copy_buf : XFER_COPY_BUF;
 	char *buf = malloc(bufsz);
 	if (!buf)
 		return -ENOMEM;
 	int rc;
 	for (;;) {
 		rc = xfer_check_ctl(c);
-		ssize_t n = rc < 0 ? rc : xfer_read_sock(c, buf, bufsz);
+		ssize_t n = rc < 0 ? rc : rd(c, buf, bufsz);
 		if (n <= 0) {
 			rc = (int)n;
 			break;
@@ -221,6 +212,19 @@ int xfer_recv_copy(struct xfer_ctx *c, int file_fd)
 	}
 	free(buf);
 	return rc;
+}
+
+static ssize_t read_plain(struct xfer_ctx *c, char *buf, size_t cap)
+{
+	return xfer_read_sock(c, buf, cap);
+}
+
+int xfer_recv_copy(struct xfer_ctx *c, int file_fd)
+{
+	if (c->tls)
+		return xfer_recv_tls_copy(c, file_fd);
+	return xfer_recv_loop(c, file_fd, c->o->copy_buf ? c->o->copy_buf : XFER_COPY_BUF,
+			      read_plain);
 }
 
 int xfer_recv_file(int sock_fd, int file_fd, const struct xfer_opts *o,

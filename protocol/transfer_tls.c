@@ -145,6 +145,12 @@ static ssize_t tls_fill(struct xfer_ctx *c, char *buf, size_t cap)
 	return (ssize_t)got;
 }
 
+/* tls_fill within the rate limit's chunk size. */
+static ssize_t tls_fill_chunk(struct xfer_ctx *c, char *buf, size_t cap)
+{
+	return tls_fill(c, buf, xfer_chunk(c, cap));
+}
+
 int xfer_recv_tls_copy(struct xfer_ctx *c, int file_fd)
 {
 	/* Read-ahead lets one read(2) fetch many records (the buffer is
@@ -152,30 +158,8 @@ int xfer_recv_tls_copy(struct xfer_ctx *c, int file_fd)
 	 * records from the kernel when kTLS receive is being set up. */
 	if (!tls_ktls_recv(c->tls))
 		SSL_set_read_ahead(c->tls, 1);
-	size_t bufsz = c->o->copy_buf ? c->o->copy_buf : XFER_TLS_RECV_BUF;
-	char *buf = malloc(bufsz);
-	if (!buf)
-		return -ENOMEM;
-	int rc;
-	for (;;) {
-		rc = xfer_check_ctl(c);
-		ssize_t n = rc < 0 ? rc : tls_fill(c, buf, xfer_chunk(c, bufsz));
-		if (n <= 0) {
-			rc = (int)n;
-			break;
-		}
-		rc = sys_write_all(file_fd, buf, (size_t)n);
-		if (rc < 0) {
-			rc = xfer_file_err(c, rc);
-			break;
-		}
-		c->r->bytes += (uint64_t)n;
-		rc = xfer_moved(c, (size_t)n);
-		if (rc < 0)
-			break;
-	}
-	free(buf);
-	return rc;
+	return xfer_recv_loop(c, file_fd, c->o->copy_buf ? c->o->copy_buf : XFER_TLS_RECV_BUF,
+			      tls_fill_chunk);
 }
 
 ssize_t xfer_tls_ctl_record(struct xfer_ctx *c, int file_fd)
