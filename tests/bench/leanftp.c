@@ -3,10 +3,15 @@
  *
  * It does as little work as possible on the client side so that the
  * numbers measure the server: one reused 1 MiB receive buffer, sendfile()
- * for uploads, no listing parsing, no TLS.  Standalone on purpose (no
- * libzcftp) so it can benchmark any server, including a broken zcftpd.
+ * for uploads, no listing parsing.  Standalone on purpose (no libzcftp) so
+ * it can benchmark any server, including a broken zcftpd.
  *
- * Usage: LEANFTP_PASS=secret leanftp HOST PORT USER MODE ARGS...
+ * With LEANFTP_TLS=1.3 (or 1.2) every session is explicit FTPS (RFC 4217:
+ * AUTH TLS, PBSZ 0, PROT P) and every data connection resumes the control
+ * session; downloads SSL_read into the same buffer, uploads pread a large
+ * buffer and SSL_write it (leanftp_tls.c).
+ *
+ * Usage: LEANFTP_PASS=secret [LEANFTP_TLS=1.3] leanftp HOST PORT USER MODE ARGS...
  *   retr REMOTE [LOCAL]    download (into LOCAL if given, else discard)
  *   stor LOCAL REMOTE      upload LOCAL with sendfile()
  *   sessions N CONC        N logins (USER PASS PWD QUIT) by CONC workers
@@ -32,25 +37,26 @@
 #include <time.h>
 #include <unistd.h>
 
-#define BUF_SIZE	(1 << 20)	/* the one reused receive buffer */
-#define LINE_MAX_LEN	2048		/* longest control line we accept */
+#include "leanftp.h"
+
+#define BUF_SIZE	(1 << 20)	/* the one reused receive/send buffer */
 #define REPLY_MAX_LINES	64		/* longest multi-line reply (RFC 959 4.2) */
 #define MAX_CONC	256
 #define MAX_COUNT	10000000
 
 struct ctl {
-	int fd;
+	struct conn cn;
+	SSL_SESSION *sess;	/* under TLS: what data connections resume */
 	size_t len;		/* bytes buffered in in[] */
 	char in[LINE_MAX_LEN * 2];
 	char line[LINE_MAX_LEN];	/* last line of the last reply */
 };
 
 static const char *g_host, *g_port, *g_user, *g_pass;
-static int g_timeout = 30;
+int g_timeout = 30;
 static unsigned char *g_buf;
 
-static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-static void die(const char *fmt, ...)
+void die(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -134,11 +140,7 @@ static void next_line(struct ctl *c)
 	ssize_t r;
 
 	while (!take_line(c)) {
-		r = read(c->fd, c->in + c->len, sizeof(c->in) - c->len);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			die("control read: %s", strerror(errno));
+		r = conn_read(&c->cn, c->in + c->len, sizeof(c->in) - c->len);
 		if (r == 0)
 			die("control connection closed by server");
 		c->len += (size_t)r;
@@ -181,8 +183,7 @@ static void send_cmd(struct ctl *c, const char *verb, const char *arg)
 
 	if (n < 0 || (size_t)n >= sizeof(out))
 		die("command too long");
-	if (write(c->fd, out, (size_t)n) != n)
-		die("control write (%s): %s", verb, strerror(errno));
+	conn_write_all(&c->cn, out, (size_t)n);
 }
 
 /* Send a command and require a reply in the class of `want` (1xx..5xx). */
@@ -197,27 +198,63 @@ static int cmd(struct ctl *c, const char *verb, const char *arg, int want)
 	return code;
 }
 
+/* RFC 4217 sections 4-9: AUTH TLS before USER, then PBSZ 0 and PROT P.
+ * The session is taken after replies were read over TLS, so a TLS 1.3
+ * server's tickets (sent after its handshake) have arrived. */
 static void login(struct ctl *c)
 {
 	c->len = 0;
-	c->fd = tcp_connect(g_host, g_port);
+	c->sess = NULL;
+	c->cn = (struct conn){ .fd = tcp_connect(g_host, g_port) };
 	if (get_reply(c) != 220)
 		die("banner: '%.120s'", c->line);
+	if (ltls_on()) {
+		cmd(c, "AUTH", "TLS", 2);
+		c->cn.ssl = ltls_connect(c->cn.fd, NULL);
+	}
 	if (cmd(c, "USER", g_user, 3) != 331)
 		die("USER: '%.120s'", c->line);
 	cmd(c, "PASS", g_pass, 2);
+	if (ltls_on()) {
+		cmd(c, "PBSZ", "0", 2);
+		cmd(c, "PROT", "P", 2);
+		c->sess = SSL_get1_session(c->cn.ssl);
+	}
 }
 
 static void quit(struct ctl *c)
 {
 	cmd(c, "QUIT", NULL, 2);
-	close(c->fd);
+	conn_close(&c->cn, 0);
+	SSL_SESSION_free(c->sess);
+}
+
+/* After RETR/STOR went out: the data connection's handshake, before the
+ * 1xx reply is read, since servers differ in which comes first. */
+static void data_start(struct ctl *c, struct conn *d, const char *verb)
+{
+	if (c->sess)
+		d->ssl = ltls_connect(d->fd, c->sess);
+	if (get_reply(c) / 100 != 1)
+		die("%s: unexpected reply '%.120s'", verb, c->line);
+}
+
+/* " tls=TLSv1.3/CIPHER resumed=1" for result lines, "" in clear text. */
+static const char *tls_note(void)
+{
+	static char note[128];
+
+	if (!ltls_on())
+		return "";
+	snprintf(note, sizeof(note), " tls=%s resumed=%d", ltls_last_desc(),
+		 ltls_last_resumed());
+	return note;
 }
 
 /* EPSV (RFC 2428 section 3), falling back to PASV (RFC 959) once the server
  * refuses it.  Connects to the control host; the address in a PASV reply is
  * ignored, as a careful client should. */
-static int open_data(struct ctl *c)
+static struct conn open_data(struct ctl *c)
 {
 	static int no_epsv;
 	unsigned p[6];
@@ -230,7 +267,7 @@ static int open_data(struct ctl *c)
 			if (!s || sscanf(s + 4, "%u", &p[0]) != 1 || !p[0] || p[0] > 65535)
 				die("bad EPSV reply '%.120s'", c->line);
 			snprintf(port, sizeof(port), "%u", p[0]);
-			return tcp_connect(g_host, port);
+			return (struct conn){ .fd = tcp_connect(g_host, port) };
 		}
 		no_epsv = 1;
 	}
@@ -240,30 +277,27 @@ static int open_data(struct ctl *c)
 			 &p[5]) != 6 || p[4] > 255 || p[5] > 255)
 		die("bad PASV reply '%.120s'", c->line);
 	snprintf(port, sizeof(port), "%u", p[4] * 256 + p[5]);
-	return tcp_connect(g_host, port);
+	return (struct conn){ .fd = tcp_connect(g_host, port) };
 }
 
 /* RETR one file; returns bytes received.  out >= 0 also stores them. */
 static long long retr(struct ctl *c, const char *path, int out)
 {
 	long long total = 0;
-	int dfd = open_data(c);
+	struct conn d = open_data(c);
 	ssize_t r;
 
-	cmd(c, "RETR", path, 1);
+	send_cmd(c, "RETR", path);
+	data_start(c, &d, "RETR");
 	for (;;) {
-		r = read(dfd, g_buf, BUF_SIZE);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			die("data read: %s", strerror(errno));
+		r = conn_read(&d, g_buf, BUF_SIZE);
 		if (r == 0)
 			break;
 		if (out >= 0 && write(out, g_buf, (size_t)r) != r)
 			die("local write: %s", strerror(errno));
 		total += r;
 	}
-	close(dfd);
+	conn_close(&d, 0);
 	if (get_reply(c) / 100 != 2)
 		die("RETR %s: '%.120s'", path, c->line);
 	return total;
@@ -288,17 +322,48 @@ static void mode_retr(int argc, char **argv)
 	quit(&c);
 	if (out >= 0 && close(out) < 0)
 		die("%s: %s", argv[1], strerror(errno));
-	printf("retr bytes=%lld secs=%.6f rate=%.0f\n", n, t, n / t);
+	printf("retr bytes=%lld secs=%.6f rate=%.0f%s\n", n, t, n / t, tls_note());
+}
+
+/* Clear text: sendfile(2), no copy in the client. */
+static void send_plain(struct conn *d, int fd, off_t size)
+{
+	off_t off = 0;
+	ssize_t r;
+
+	while (off < size) {
+		r = sendfile(d->fd, fd, &off, (size_t)(size - off));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			die("sendfile: %s", r ? strerror(errno) : "file shrank");
+	}
+}
+
+/* TLS: pread into the one buffer, SSL_write all of it. */
+static void send_tls(struct conn *d, int fd, off_t size)
+{
+	off_t off = 0;
+	ssize_t r;
+
+	while (off < size) {
+		r = pread(fd, g_buf, BUF_SIZE, off);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			die("pread: %s", r ? strerror(errno) : "file shrank");
+		conn_write_all(d, g_buf, (size_t)r);
+		off += r;
+	}
 }
 
 static void mode_stor(int argc, char **argv)
 {
 	struct ctl c;
+	struct conn d;
 	struct stat st;
-	off_t off = 0;
 	double t0, t;
-	ssize_t r;
-	int fd, dfd;
+	int fd;
 
 	if (argc < 2)
 		die("stor LOCAL REMOTE");
@@ -307,22 +372,23 @@ static void mode_stor(int argc, char **argv)
 	login(&c);
 	cmd(&c, "TYPE", "I", 2);
 	t0 = now();
-	dfd = open_data(&c);
-	cmd(&c, "STOR", argv[1], 1);
-	while (off < st.st_size) {
-		r = sendfile(dfd, fd, &off, (size_t)(st.st_size - off));
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			die("sendfile: %s", r ? strerror(errno) : "file shrank");
-	}
-	close(dfd);
+	d = open_data(&c);
+	send_cmd(&c, "STOR", argv[1]);
+	data_start(&c, &d, "STOR");
+	if (d.ssl)
+		send_tls(&d, fd, st.st_size);
+	else
+		send_plain(&d, fd, st.st_size);
+	/* Under TLS, wait for the server's side of the shutdown: our
+	 * close_notify is the end of the file (RFC 4217 section 12.6). */
+	conn_close(&d, d.ssl != NULL);
 	if (get_reply(&c) / 100 != 2)
 		die("STOR %s: '%.120s'", argv[1], c.line);
 	t = now() - t0;
 	quit(&c);
 	close(fd);
-	printf("stor bytes=%lld secs=%.6f rate=%.0f\n", (long long)off, t, off / t);
+	printf("stor bytes=%lld secs=%.6f rate=%.0f%s\n", (long long)st.st_size, t,
+	       st.st_size / t, tls_note());
 }
 
 static void one_session(void)
@@ -389,7 +455,8 @@ static void mode_smallfiles(int argc, char **argv)
 	}
 	t = now() - t0;
 	quit(&c);
-	printf("smallfiles n=%ld bytes=%lld secs=%.6f rate=%.1f\n", n, bytes, t, n / t);
+	printf("smallfiles n=%ld bytes=%lld secs=%.6f rate=%.1f%s\n", n, bytes, t, n / t,
+	       tls_note());
 }
 
 int main(int argc, char **argv)
@@ -408,6 +475,7 @@ int main(int argc, char **argv)
 		die("LEANFTP_PASS is not set");
 	if (to)
 		g_timeout = (int)parse_count(to, 3600);
+	ltls_init(getenv("LEANFTP_TLS"));
 	g_buf = malloc(BUF_SIZE);
 	if (!g_buf)
 		die("out of memory");

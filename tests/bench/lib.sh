@@ -6,7 +6,9 @@
 CGROOT=/sys/fs/cgroup/cpuacct
 BUSER=zcbench
 HOST=127.0.0.1
-ACTIVE=""
+ACTIVE=""	# servers that work in the section being run
+ACTIVE_PLAIN="" ACTIVE_TLS=""
+TLS=""		# "" in the plain section, the TLS version in the TLS section
 declare -A PID PORT PASV_LO PASV_HI
 i=0
 for s in zcftpd vsftpd proftpd pureftpd; do
@@ -31,8 +33,17 @@ build_client() {
 		return 0
 	fi
 	LEANFTP=$RUN/leanftp
-	cc -O2 -std=gnu11 -Wall -Wextra -o "$LEANFTP" "$HERE/leanftp.c" ||
-		die "cannot build leanftp"
+	cc -O2 -std=gnu11 -Wall -Wextra -o "$LEANFTP" "$HERE/leanftp.c" \
+		"$HERE/leanftp_tls.c" -lssl -lcrypto || die "cannot build leanftp"
+}
+
+# One throw-away self-signed certificate per run, the same for every
+# server (RSA 2048: every peer loads it; its cost is per handshake only).
+make_cert() {
+	CERT=$RUN/bench.crt KEY=$RUN/bench.key
+	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=zcbench" \
+		-keyout "$KEY" -out "$CERT" 2>/dev/null || die "openssl req failed"
+	chmod 600 "$KEY"
 }
 
 # The one benchmark user: a system account whose password is random per run
@@ -143,36 +154,52 @@ cleanup() {
 	done
 	rm -f "$DATA"/up-*.bin
 	# The hash files are readable by root only, but need not outlive the run.
-	rm -f "$RUN/leanftp" "$RUN/check.out" "$RUN/zcftpd.users" "$RUN/proftpd.passwd"
+	rm -f "$RUN/leanftp" "$RUN/check.out" "$RUN/zcftpd.users" "$RUN/proftpd.passwd" \
+		"$RUN/bench.key"
 }
 
 # lean S MODE ARGS...: run the client against server S, bounded in time.
 lean() {
 	local s=$1
 	shift
-	LEANFTP_TIMEOUT=30 timeout "$STEP_TIMEOUT" \
+	LEANFTP_TIMEOUT=30 LEANFTP_TLS=$TLS timeout "$STEP_TIMEOUT" \
 		"$LEANFTP" "$HOST" "${PORT[$s]}" "$BUSER" "$@"
 }
 
-# A server counts only if a download and an upload are byte-exact.
+# A server counts only if a download and an upload are byte-exact (and,
+# under TLS, the data connection ran the pinned version and cipher and
+# resumed the control session, or the server is logged as not resuming).
 verify_server() {
-	local s=$1 sum
+	local s=$1 sum out
 	rm -f "$RUN/check.out" "$DATA/up-check.bin"
-	lean "$s" retr check.bin "$RUN/check.out" >/dev/null || return 1
+	out=$(lean "$s" retr check.bin "$RUN/check.out") || return 1
+	[ -z "$TLS" ] || verify_tls "$s" "$out" || return 1
 	sum=$(sha256sum <"$RUN/check.out" | cut -d' ' -f1)
 	[ "$sum" = "$CHECK_SUM" ] || { log "$s: RETR checksum mismatch"; return 1; }
 	lean "$s" stor "$DATA/check.bin" up-check.bin >/dev/null || return 1
 	sum=$(sha256sum <"$DATA/up-check.bin" | cut -d' ' -f1)
 	rm -f "$DATA/up-check.bin" "$RUN/check.out"
 	[ "$sum" = "$CHECK_SUM" ] || { log "$s: STOR checksum mismatch"; return 1; }
+	[ -z "$TLS" ] || return 0
 	lean "$s" smallfiles 3 small >/dev/null || return 1
 	lean "$s" sessions 2 2 >/dev/null || return 1
 }
 
+verify_tls() {
+	local s=$1 tls res
+	tls=$(field tls "$2") res=$(field resumed "$2")
+	log "$s: data connection $tls, resumed=$res"
+	case $tls in
+	TLSv1.3/TLS_AES_256_GCM_SHA384 | TLSv1.2/*AES256-GCM*) ;;
+	*) log "$s: unexpected TLS version/cipher '$tls'"; return 1 ;;
+	esac
+	[ "$res" = 1 ] || log "$s: WARNING: data connection did not resume the session"
+}
+
 # What report needs to re-print a run later (run.sh --report RUNDIR).
 save_params() {
-	declare -p REPS SESSIONS CONC SMALL BIG_MIB ACTIVE CMDLINE RUN_DATE ZCFTPD DATA CACHE \
-		>"$RUN/params"
+	declare -p REPS SESSIONS CONC SMALL BIG_MIB ACTIVE ACTIVE_TLS TLS_VERSION SECTIONS \
+		CMDLINE RUN_DATE ZCFTPD DATA CACHE >"$RUN/params"
 }
 
 # field KEY LINE: the value of key=value in a leanftp result line.
@@ -218,4 +245,65 @@ measure_all() {
 	sync
 	measure "$s" "$rep" sessions sessions "$SESSIONS" "$CONC"
 	measure "$s" "$rep" small smallfiles "$SMALL" small
+}
+
+# The TLS section: RETR and STOR of the big file under PROT P.
+measure_tls() {
+	local s=$1 rep=$2
+	measure "$s" "$rep" tretr retr "$BIG"
+	rm -f "$DATA/up-big.bin"
+	sync
+	measure "$s" "$rep" tstor stor "$DATA/$BIG" up-big.bin
+	[ "$(stat -c %s "$DATA/up-big.bin" 2>/dev/null)" = $((BIG_MIB * 1048576)) ] ||
+		log "$s: TLS STOR left a file of the wrong size in rep $rep"
+	rm -f "$DATA/up-big.bin"
+	sync
+}
+
+# run_section plain|tls: start every server configured for the section,
+# keep those that pass verify_server, warm up, measure REPS interleaved
+# repetitions, stop them all.  Sets ACTIVE (plain) or ACTIVE_TLS.
+run_section() {
+	local sec=$1 s rep
+	ACTIVE=""
+	TLS=""
+	[ "$sec" = plain ] || TLS=$TLS_VERSION
+	log "section $sec${TLS:+ (TLS $TLS)}"
+	for s in $SERVERS; do
+		if [ "$s" = zcftpd ] && [ -z "$ZCFTPD" ]; then
+			log "zcftpd: no binary given (--zcftpd PATH); column left empty"
+			continue
+		fi
+		if start_server "$s" && verify_server "$s"; then
+			ACTIVE="$ACTIVE $s"
+		else
+			log "$s: not working${TLS:+ with TLS}, skipped (log: $RUN/$s.log)"
+			stop_server "$s"
+		fi
+	done
+	[ -n "$ACTIVE" ] || { log "section $sec: no server works"; return 0; }
+	# One untimed round first: the first large write of a run touches
+	# page-cache pages (and, in a VM, guest memory) that later rounds
+	# reuse, and would make whichever server goes first look slow.
+	for s in $ACTIVE; do
+		warm_up "$s"
+	done
+	for rep in $(seq 1 "$REPS"); do
+		for s in $ACTIVE; do
+			log "$sec rep $rep/$REPS: $s"
+			if [ "$sec" = plain ]; then
+				measure_all "$s" "$rep"
+			else
+				measure_tls "$s" "$rep"
+			fi
+		done
+	done
+	for s in $ACTIVE; do
+		stop_server "$s"
+	done
+	if [ "$sec" = plain ]; then
+		ACTIVE_PLAIN=$ACTIVE
+	else
+		ACTIVE_TLS=$ACTIVE
+	fi
 }

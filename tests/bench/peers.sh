@@ -12,7 +12,8 @@
 set -euo pipefail
 
 CACHE=${1:-${ZCBENCH_CACHE:-/var/cache/zcftpd-bench}}
-DEBS="vsftpd proftpd-core pure-ftpd"
+# proftpd-mod-crypto: ProFTPD's mod_tls.so (a DSO in Debian 12), for FTPS.
+DEBS="vsftpd proftpd-core proftpd-mod-crypto pure-ftpd"
 # Shared libraries the three binaries need that a minimal Debian 12 lacks.
 LIBS="libwrap0 libhiredis0.14 libmemcached11 libmemcachedutil2 libpcre2-posix3
       libsodium23 libcap2 libpam0g libidn2-0 libacl1"

@@ -3,6 +3,7 @@
 # server CPU seconds per GiB, then takes the median over repetitions.
 
 COLS="retr_mibs retr_cpu stor_mibs stor_cpu sessions sess_cpu small small_cpu"
+TLS_COLS="tretr_mibs tretr_cpu tstor_mibs tstor_cpu"
 declare -A MED
 
 # derive: one line "server metric value" per repetition and derived metric.
@@ -13,8 +14,8 @@ derive() {
 	END {
 		for (k in key) {
 			split(k, p, SUBSEP); s = p[1]; r = p[2]
-			for (i = 1; i <= 2; i++) {
-				n = (i == 1) ? "retr" : "stor"
+			for (i = 1; i <= 4; i++) {
+				n = (i == 1) ? "retr" : (i == 2) ? "stor" : (i == 3) ? "tretr" : "tstor"
 				rate = v[s, r, n ".rate"]; b = v[s, r, n ".bytes"]
 				if (rate != "") put(s, n "_mibs", sprintf("%.1f", rate / 1048576))
 				if (b > 0) put(s, n "_cpu", sprintf("%.3f", v[s, r, n ".cpu"] / (b / 1073741824)))
@@ -65,6 +66,16 @@ targets() {
 	verdict "small files/s >= 1.5 x best peer" "${MED[zcftpd,small]:-}" ">=" "$(scale "$best_small" 1.5)"
 }
 
+# FTPS targets (issue 4, user-space TLS path): server CPU at most 0.7 s/GiB
+# both ways, throughput at least the best peer's.
+tls_targets() {
+	[ -n "${MED[zcftpd,tretr_cpu]:-}" ] || { echo "- TLS targets: zcftpd not measured"; return; }
+	verdict "TLS RETR CPU/GiB <= 0.7" "${MED[zcftpd,tretr_cpu]}" "<=" 0.7
+	verdict "TLS STOR CPU/GiB <= 0.7" "${MED[zcftpd,tstor_cpu]:-}" "<=" 0.7
+	verdict "TLS RETR MiB/s >= best peer" "${MED[zcftpd,tretr_mibs]:-}" ">=" "$(best max tretr_mibs)"
+	verdict "TLS STOR MiB/s >= best peer" "${MED[zcftpd,tstor_mibs]:-}" ">=" "$(best max tstor_mibs)"
+}
+
 best() {
 	local s out=""
 	for s in vsftpd proftpd pureftpd; do
@@ -102,30 +113,51 @@ peer_versions() {
 	done | paste -sd, | sed 's/,/, /g'
 }
 
-report() {
-	local s c line hdr
-	medians
-	hdr="| server | RETR MiB/s | RETR CPU s/GiB | STOR MiB/s | STOR CPU s/GiB | sessions/s | CPU ms/session | small files/s | CPU µs/file |"
-	{
-		echo "$hdr"
-		echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
-		for s in zcftpd vsftpd proftpd pureftpd; do
-			case " $ACTIVE " in *" $s "*) ;; *) continue ;; esac
-			line="| $s"
-			for c in $COLS; do
-				line="$line | $(cell "$s" "$c")"
-			done
-			echo "$line |"
+# table COLS ACTIVE HEADER: one markdown table of medians.
+table() {
+	local cols=$1 active=$2 s c line
+	echo "$3"
+	echo "|---$(for c in $cols; do printf '|---:'; done)|"
+	for s in zcftpd vsftpd proftpd pureftpd; do
+		case " $active " in *" $s "*) ;; *) continue ;; esac
+		line="| $s"
+		for c in $cols; do
+			line="$line | $(cell "$s" "$c")"
 		done
-		echo
-		echo "Median of $REPS repetitions; (N x) = server / zcftpd. Higher is better"
-		echo "except CPU columns (server CPU of the whole process tree, cgroup cpuacct,"
-		echo "per GiB, per session, per small file: lower is better)."
-		echo "sessions: $SESSIONS logins (USER PASS PWD QUIT), $CONC concurrent;"
-		echo "small files: $SMALL x 4 KiB RETR in one session; RETR/STOR: $BIG_MIB MiB."
-		echo
-		targets
-		echo
+		echo "$line |"
+	done
+}
+
+plain_report() {
+	table "$COLS" "$ACTIVE" "| server | RETR MiB/s | RETR CPU s/GiB | STOR MiB/s | STOR CPU s/GiB | sessions/s | CPU ms/session | small files/s | CPU µs/file |"
+	echo
+	echo "Median of $REPS repetitions; (N x) = server / zcftpd. Higher is better"
+	echo "except CPU columns (server CPU of the whole process tree, cgroup cpuacct,"
+	echo "per GiB, per session, per small file: lower is better)."
+	echo "sessions: $SESSIONS logins (USER PASS PWD QUIT), $CONC concurrent;"
+	echo "small files: $SMALL x 4 KiB RETR in one session; RETR/STOR: $BIG_MIB MiB."
+	echo
+	targets
+	echo
+}
+
+tls_report() {
+	echo "FTPS (explicit, PROT P, TLS ${TLS_VERSION:-1.3}, AES-256-GCM, data connections resuming"
+	echo "the control session):"
+	echo
+	table "$TLS_COLS" "$ACTIVE_TLS" "| server | TLS RETR MiB/s | TLS RETR CPU s/GiB | TLS STOR MiB/s | TLS STOR CPU s/GiB |"
+	echo
+	echo "Median of $REPS repetitions, $BIG_MIB MiB each way; same columns as above."
+	echo
+	tls_targets
+	echo
+}
+
+report() {
+	medians
+	{
+		[ -z "$ACTIVE" ] || plain_report
+		[ -z "${ACTIVE_TLS:-}" ] || tls_report
 		machine
 	} >"$RUN/results.md"
 	cat "$RUN/results.md"

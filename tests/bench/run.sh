@@ -5,11 +5,15 @@
 # directory as the same system user with the same SHA-512-crypt hash, and
 # runs inside its own cgroup-v1 cpuacct group so the CPU of its whole process
 # tree (master, monitors, session workers) is counted.  Servers are
-# interleaved repetition by repetition and the median is reported.
+# interleaved repetition by repetition and the median is reported.  Two
+# sections, each with its own server instances: plain (RETR, STOR,
+# sessions, small files) and TLS (RETR and STOR under PROT P, explicit
+# FTPS required, TLS 1.3 with AES-256-GCM unless --tls-version 1.2).
 #
 # Usage (as root, Debian 12):
 #   tests/bench/run.sh [--zcftpd PATH] [--reps N] [--sessions N] [--conc N]
 #                      [--small N] [--big-mib N] [--servers "zcftpd vsftpd ..."]
+#                      [--no-tls | --tls-only] [--tls-version 1.3|1.2]
 #                      [--md FILE] [--quick]
 #   tests/bench/run.sh --report RUNDIR [--md FILE]   (re-print a saved run)
 # Environment: ZCBENCH_WORK (data + temp, default /var/tmp/zcftpd-bench),
@@ -25,6 +29,7 @@ RUN_DATE=$(date -u "+%Y-%m-%d %H:%M UTC")
 
 REPS=3 SESSIONS=2000 CONC=16 SMALL=2000 BIG_MIB=1024
 SERVERS="zcftpd vsftpd proftpd pureftpd"
+SECTIONS="plain tls" TLS_VERSION=1.3
 ZCFTPD=${ZCFTPD:-}
 MD=""
 REPORT_ONLY=""
@@ -32,7 +37,7 @@ WORK=${ZCBENCH_WORK:-/var/tmp/zcftpd-bench}
 CACHE=${ZCBENCH_CACHE:-/var/cache/zcftpd-bench}
 STEP_TIMEOUT=300	# seconds for any one client run
 
-usage() { sed -n '4,18p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '4,23p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -44,6 +49,9 @@ while [ $# -gt 0 ]; do
 	--big-mib) BIG_MIB=$2; shift ;;
 	--servers) SERVERS=$2; shift ;;
 	--md) MD=$2; shift ;;
+	--no-tls) SECTIONS=plain ;;
+	--tls-only|--tls) SECTIONS=tls ;;
+	--tls-version) TLS_VERSION=$2; shift ;;
 	--report) REPORT_ONLY=$2; shift ;;
 	--quick) REPS=1 SESSIONS=400 SMALL=500 BIG_MIB=256 ;;
 	-h|--help) usage ;;
@@ -74,34 +82,12 @@ PEERROOT=$("$HERE/peers.sh" "$CACHE" | tail -n1)
 build_client
 make_user
 make_data
+make_cert
 
-for s in $SERVERS; do
-	if [ "$s" = zcftpd ] && [ -z "$ZCFTPD" ]; then
-		log "zcftpd: no binary given (--zcftpd PATH); column left empty"
-		continue
-	fi
-	if start_server "$s" && verify_server "$s"; then
-		ACTIVE="$ACTIVE $s"
-	else
-		log "$s: not working, skipped (log: $RUN/$s.log)"
-		stop_server "$s"
-	fi
+for sec in $SECTIONS; do
+	run_section "$sec"
 done
-[ -n "$ACTIVE" ] || die "no server works"
+ACTIVE=$ACTIVE_PLAIN
+[ -n "$ACTIVE$ACTIVE_TLS" ] || die "no server works"
 save_params
-
-# One untimed round first: the first large write of a run touches page-cache
-# pages (and, in a VM, guest memory) that later rounds reuse, and would make
-# whichever server goes first look slow.
-for s in $ACTIVE; do
-	warm_up "$s"
-done
-
-for rep in $(seq 1 "$REPS"); do
-	for s in $ACTIVE; do
-		log "rep $rep/$REPS: $s"
-		measure_all "$s" "$rep"
-	done
-done
-
 report

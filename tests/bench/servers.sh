@@ -3,7 +3,12 @@
 # command line).  Common ground for all four servers: loopback only, the
 # same user, hash and home ($DATA), the user confined to its home (chroot or
 # equivalent), uploads allowed with umask 022, no reverse DNS, no ident, no
-# transfer log, no TLS, passive ports in the server's own range.
+# transfer log, passive ports in the server's own range.  In the plain
+# section no TLS at all; in the TLS section ($TLS set) explicit FTPS is
+# REQUIRED for login and data, with one self-signed certificate per run
+# ($CERT, $KEY; make_cert in lib.sh), data connections resuming the control
+# session where the server can demand it, TLS 1.2 and 1.3 offered (the
+# client pins the version and AES-256-GCM).
 
 # zcftpd as deployed: started as root with privilege separation (pre-login
 # process as the "zcftpd" system account in an empty jail, root monitor
@@ -54,6 +59,17 @@ config_zcftpd() {
 		level = 1
 	}
 	EOF
+	[ -z "$TLS" ] || cat >>"$conf" <<-EOF
+	tls {
+		enable = true
+		cert_file = "$CERT"
+		key_file = "$KEY"
+		require_login = "all"
+		require_data = "all"
+		require_reuse = true
+		ktls = ${ZC_KTLS:-true}
+	}
+	EOF
 	CMD=("$ZCFTPD" -f -c "$conf")
 }
 
@@ -89,11 +105,25 @@ config_vsftpd() {
 	xferlog_enable=NO
 	dirmessage_enable=NO
 	tcp_wrappers=NO
-	ssl_enable=NO
 	max_clients=200
 	max_per_ip=200
 	seccomp_sandbox=${VSFTPD_SECCOMP:-NO}
 	EOF
+	# vsftpd 3.0.3 has no TLS 1.3 switch: OpenSSL offers 1.3 unless told
+	# not to; ssl_ciphers only shapes TLS 1.2.
+	if [ -z "$TLS" ]; then
+		echo "ssl_enable=NO" >>"$conf"
+	else
+		cat >>"$conf" <<-EOF
+		ssl_enable=YES
+		rsa_cert_file=$CERT
+		rsa_private_key_file=$KEY
+		force_local_logins_ssl=YES
+		force_local_data_ssl=YES
+		require_ssl_reuse=YES
+		ssl_ciphers=HIGH
+		EOF
+	fi
 	CMD=("$PEERROOT/usr/sbin/vsftpd" "$conf")
 }
 
@@ -134,15 +164,38 @@ config_proftpd() {
 	TransferLog NONE
 	WtmpLog off
 	EOF
+	# mod_tls is a DSO in Debian 12 (package proftpd-mod-crypto).  Session
+	# reuse on data connections is required by default (no
+	# NoSessionReuseRequired); tickets let TLS 1.3 clients resume.
+	[ -z "$TLS" ] || cat >>"$conf" <<-EOF
+	ModulePath $PEERROOT/usr/lib/proftpd
+	LoadModule mod_tls.c
+	TLSEngine on
+	TLSLog $RUN/proftpd.tls.log
+	TLSProtocol TLSv1.2 TLSv1.3
+	TLSCipherSuite HIGH
+	TLSRSACertificateFile $CERT
+	TLSRSACertificateKeyFile $KEY
+	TLSRequired on
+	TLSVerifyClient off
+	TLSRenegotiate none
+	TLSSessionTickets on
+	EOF
 	CMD=("$PEERROOT/usr/sbin/proftpd" -n -c "$conf")
 }
 
 # Pure-FTPd: everything on the command line; -l unix reads /etc/shadow.
+# TLS: -Y 3 refuses clear text on control and data, -2 CERT,KEY.
 config_pureftpd() {
 	CMD=("$PEERROOT/usr/sbin/pure-ftpd"
 		-S "$HOST,${PORT[pureftpd]}" -4
 		-l unix -E -A -H
 		-p "${PASV_LO[pureftpd]}:${PASV_HI[pureftpd]}"
-		-c 200 -C 200 -U 022:022 -f none -Y 0
+		-c 200 -C 200 -U 022:022 -f none
 		-g "$RUN/pure-ftpd.pid")
+	if [ -n "$TLS" ]; then
+		CMD+=(-Y 3 -2 "$CERT,$KEY" -J HIGH)
+	else
+		CMD+=(-Y 0)
+	fi
 }
