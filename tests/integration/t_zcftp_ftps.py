@@ -121,6 +121,27 @@ def test_commands_over_tls():
         fh.assert_tls_iopath(srv.xferlog_lines(), 2)
 
 
+def test_continue_over_tls():
+    """--continue resumes a partial download with REST over TLS: only the
+    missing bytes move, the result is byte-identical."""
+    with fh.start_tls_server(users=USERS, implicit=True) as srv:
+        remote = os.path.join(srv.home("u"), "r")
+        zc.makedirs(remote)
+        size = 3 * zt.MiB + 123
+        sha = zt.make_file(os.path.join(remote, "f"), size, seed=12)
+        local = os.path.join(srv.tmp, "l")
+        os.makedirs(local)
+        with open(os.path.join(remote, "f"), "rb") as f:
+            zc.write(os.path.join(local, ".zcftp-part.f"), f.read(zt.MiB))
+        zc.run("mirror", "-q", "--continue", "--cacert", srv.ca,
+               zc.url(srv, path="/r", scheme="ftps"), local, check=0)
+        assert zt.sha256_file(os.path.join(local, "f")) == sha
+        assert not zc.part_files(local)
+        recs = srv.xferlog_lines()
+        fh.assert_tls_iopath(recs, 1)
+        assert recs[0]["size"] == size - zt.MiB, recs
+
+
 def test_small_file_overhead():
     """Per-file cost of small files over TLS 1.3 vs plain FTP, one
     connection, the same server: data connections resume the session
