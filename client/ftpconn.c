@@ -274,7 +274,7 @@ static void parse_hash_feat(struct ftpconn *c, const char *text)
 	}
 }
 
-static int expect(struct ftpconn *c, int rc, int want_first_digit)
+int ftp_expect(int rc, int want_first_digit)
 {
 	if (rc < 0)
 		return rc;
@@ -312,7 +312,7 @@ static int session_setup(struct ftpconn *c)
 			return rc;
 		ftp_defer(c);
 	}
-	return expect(c, ftp_cmd(c, "TYPE I"), 2);
+	return ftp_expect(ftp_cmd(c, "TYPE I"), 2);
 }
 
 /* The banner: 220, after any 120 "ready in nnn minutes". */
@@ -321,7 +321,7 @@ static int banner(struct ftpconn *c)
 	int rc = ftp_reply(c);
 	while (rc >= 100 && rc < 200)
 		rc = ftp_reply(c);
-	return expect(c, rc, 2);
+	return ftp_expect(rc, 2);
 }
 
 /* TCP connect; the peer address is where data connections go. */
@@ -380,65 +380,4 @@ int ftp_reconnect(struct ftpconn *c)
 {
 	ftp_close(c, 0);
 	return ftp_connect(c);
-}
-
-int ftp_path_cmd(struct ftpconn *c, const char *verb, const char *path)
-{
-	return expect(c, ftp_cmd(c, "%s %s", verb, path), 2);
-}
-
-int ftp_mfmt(struct ftpconn *c, const char *path, time_t t, int defer)
-{
-	char ts[LISTING_TIME_LEN];
-	int rc = listing_format_time(t, ts, sizeof ts);
-	if (rc < 0)
-		return rc;
-	if (!defer)
-		return expect(c, ftp_cmd(c, "MFMT %s %s", ts, path), 2);
-	if (c->pending >= FTP_PENDING_MAX && (rc = ftp_flush(c)) < 0)
-		return rc;
-	rc = ftp_send(c, "MFMT %s %s", ts, path);
-	if (rc == 0)
-		ftp_defer(c);
-	return rc;
-}
-
-/* "213 SHA-256 0-1233 <hex> <path>": the hex is the third word. */
-int ftp_hash(struct ftpconn *c, const char *path, char *hex, size_t n)
-{
-	int rc = expect(c, ftp_cmd(c, "HASH %s", path), 2);
-	if (rc < 0)
-		return rc;
-	const char *t = ftp_text(c);
-	for (int w = 0; w < 2; w++) {
-		t = strchr(t, ' ');
-		if (!t)
-			return -EPROTO;
-		t++;
-	}
-	size_t len = strcspn(t, " \n");
-	if (len == 0 || len >= n)
-		return -EPROTO;
-	for (size_t i = 0; i < len; i++)
-		hex[i] = (char)((t[i] >= 'A' && t[i] <= 'F') ? t[i] - 'A' + 'a' : t[i]);
-	hex[len] = '\0';
-	return 0;
-}
-
-int ftp_stat(struct ftpconn *c, const char *path, struct listing_entry *e,
-	     char *name, size_t namesz)
-{
-	if (!(c->feat & FEAT_MLSD))
-		return -ENOTSUP;
-	int rc = expect(c, ftp_cmd(c, "MLST %s", path), 2);
-	if (rc < 0)
-		return rc;
-	/* RFC 3659 7.2: the fact line is the second line, one leading space. */
-	const char *t = ftp_text(c);
-	const char *l = strchr(t, '\n');
-	if (!l)
-		return -EPROTO;
-	l++;
-	size_t len = strcspn(l, "\n");
-	return listing_parse_mlsx(l, len, e, name, namesz) < 0 ? -EPROTO : 0;
 }

@@ -118,6 +118,9 @@ int ftp_flush(struct ftpconn *c);
  * next read. */
 const char *ftp_text(const struct ftpconn *c);
 
+/* rc from ftp_cmd(): 0 when its first digit is want_first_digit,
+ * -EREMOTEIO for another reply, rc itself when negative. */
+int ftp_expect(int rc, int want_first_digit);
 /* 1 when rc (from any function here) is worth a retry, else 0. */
 int ftp_transient(const struct ftpconn *c, int rc);
 /* Human text for rc: the reply line for -EREMOTEIO, else strerror. */
