@@ -74,6 +74,12 @@ int net_connect_host(const char *host, const char *port, int timeout_ms);
  * Returns 0 or -errno.
  */
 int net_set_nodelay(int fd, int on);
+/* Acknowledge received data at once instead of delaying the ACK (Linux
+ * clears the mode by itself, so call it before each wait for input). A
+ * peer without TCP_NODELAY that sends two small writes in a row (a TLS
+ * ChangeCipherSpec then Finished, or data then close_notify) otherwise
+ * holds the second until our delayed ACK: ~40 ms. Errors are ignored. */
+void net_quickack(int fd);
 
 /* getsockname()/getpeername(). *len must be sizeof(*ss) on entry. 0 or -errno. */
 int net_local_addr(int fd, struct sockaddr_storage *ss, socklen_t *len);

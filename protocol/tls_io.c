@@ -65,6 +65,8 @@ static int wait_until(int fd, short events, long long deadline)
 			return -ETIMEDOUT;
 		left = d > 0x7fffffff ? 0x7fffffff : (int)d;
 	}
+	if (events & POLLIN)
+		net_quickack(fd);	/* see net.h: peers without TCP_NODELAY */
 	int rc = sys_poll1(fd, events, left);
 	if (rc == 0)
 		return -ETIMEDOUT;

@@ -24,6 +24,7 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
+#include "net.h"
 #include "sys.h"
 #include "tls.h"
 #include "tls_int.h"
@@ -110,16 +111,6 @@ ssize_t xfer_tls_read(struct xfer_ctx *c, void *buf, size_t n)
  * at a time, and one write(2) per 16 KiB record would double the system
  * calls. Waits only while buf is empty. Returns bytes, 0 at the end, -errno.
  */
-/* ACK at once before waiting: a client that does not set TCP_NODELAY
- * (stock ftplib) holds its close_notify after a small upload until our
- * delayed ACK comes, ~40 ms per file. Linux clears quick-ack mode by
- * itself, hence before every wait. */
-static void quickack(int fd)
-{
-	int one = 1;
-	(void)setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
-}
-
 static ssize_t tls_fill(struct xfer_ctx *c, char *buf, size_t cap)
 {
 	SSL *s = c->tls;
@@ -139,7 +130,7 @@ static ssize_t tls_fill(struct xfer_ctx *c, char *buf, size_t cap)
 			return rc;
 		else if (got > 0)
 			break;
-		else if ((quickack(c->sock), rc = xfer_wait(c, (short)rc)) < 0)
+		else if ((net_quickack(c->sock), rc = xfer_wait(c, (short)rc)) < 0)
 			return rc;
 	}
 	return (ssize_t)got;
