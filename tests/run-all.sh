@@ -42,4 +42,17 @@ esac
 echo "=== distcheck"
 cd "$root/werror" && make -j"$jobs" distcheck DISTCHECK_CONFIGURE_FLAGS=--enable-werror >distcheck.log 2>&1 ||
 	{ tail -n 80 distcheck.log; echo "=== distcheck: FAILED"; exit 1; }
+# The Debian/RPM packages: build, lintian, install, use, purge (root only;
+# skips with the reason where a packaging tool is missing). The package's
+# own `make check` is skipped: the same tree's suite ran above.
+echo "=== packages"
+set +e
+DEB_BUILD_OPTIONS=nocheck packaging/test-package.sh
+rc=$?
+set -e
+case $rc in
+0) echo "=== packages: passed" ;;
+77) echo "=== packages: SKIPPED (see the message above)" ;;
+*) echo "=== packages: FAILED"; exit 1 ;;
+esac
 echo "=== all test suites passed"
