@@ -25,6 +25,15 @@ static void reply_path(struct session *s, int code, const char *vpath, const cha
 	zbuf_free(&b);
 }
 
+/* The usual end of a file-system command: the error, or one success line. */
+static void reply_done(struct session *s, int rc, const char *arg, int code, const char *ok)
+{
+	if (rc < 0)
+		reply_errno(s, rc, arg);
+	else
+		reply(s, code, "%s", ok);
+}
+
 static void cmd_pwd(struct session *s, const char *arg)
 {
 	reply_path(s, FTP_R_PATH_CREATED, s->vfs.cwd, " is the current directory");
@@ -32,11 +41,8 @@ static void cmd_pwd(struct session *s, const char *arg)
 
 static void cmd_cwd(struct session *s, const char *arg)
 {
-	int rc = vfs_chdir(&s->vfs, arg);
-	if (rc < 0)
-		reply_errno(s, rc, arg);
-	else
-		reply(s, FTP_R_FILE_ACTION_OK, "Directory successfully changed.");
+	reply_done(s, vfs_chdir(&s->vfs, arg), arg, FTP_R_FILE_ACTION_OK,
+		   "Directory successfully changed.");
 }
 
 static void cmd_cdup(struct session *s, const char *arg)
@@ -60,11 +66,7 @@ static void cmd_mkd(struct session *s, const char *arg)
 
 static void cmd_rmd(struct session *s, const char *arg)
 {
-	int rc = vfs_rmdir(&s->vfs, arg);
-	if (rc < 0)
-		reply_errno(s, rc, arg);
-	else
-		reply(s, FTP_R_FILE_ACTION_OK, "Directory removed.");
+	reply_done(s, vfs_rmdir(&s->vfs, arg), arg, FTP_R_FILE_ACTION_OK, "Directory removed.");
 }
 
 static void cmd_dele(struct session *s, const char *arg)
@@ -191,11 +193,8 @@ static void site_chmod(struct session *s, const char *args)
 		reply(s, FTP_R_SYNTAX_ARG, "Bad mode.");
 		return;
 	}
-	int rc = vfs_chmod(&s->vfs, sp + 1, (mode_t)mode);
-	if (rc < 0)
-		reply_errno(s, rc, sp + 1);
-	else
-		reply(s, FTP_R_OK, "SITE CHMOD command ok.");
+	reply_done(s, vfs_chmod(&s->vfs, sp + 1, (mode_t)mode), sp + 1, FTP_R_OK,
+		   "SITE CHMOD command ok.");
 }
 
 static void cmd_site(struct session *s, const char *arg)
