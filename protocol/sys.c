@@ -73,8 +73,8 @@ int sys_set_nonblock(int fd, int on)
 	int fl = fcntl(fd, F_GETFL);
 	if (fl < 0)
 		return -errno;
-	fl = on ? (fl | O_NONBLOCK) : (fl & ~O_NONBLOCK);
-	if (fcntl(fd, F_SETFL, fl) < 0)
+	int want = on ? (fl | O_NONBLOCK) : (fl & ~O_NONBLOCK);
+	if (want != fl && fcntl(fd, F_SETFL, want) < 0)
 		return -errno;
 	return 0;
 }

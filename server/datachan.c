@@ -50,6 +50,10 @@ static void drain_backlog(int lfd)
  * theft check in data_open applies to every accepted connection. */
 int data_arm_passive(struct session *s, uint16_t *port)
 {
+	/* Only a PASV that was never used can have left a connection queued
+	 * (a client connecting twice for one transfer only hurts itself, and
+	 * foreign hosts are dropped in data_open anyway). */
+	int stale = s->pasv_armed;
 	data_reset(s);
 	if (s->pasv_fd < 0) {
 		int fd = net_listen_range((struct sockaddr *)&s->local, (uint16_t)s->cfg->pasv_min_port,
@@ -61,7 +65,7 @@ int data_arm_passive(struct session *s, uint16_t *port)
 		if (sys_set_nonblock(fd, 1) < 0)
 			log_warn("passive listener stays blocking");
 		s->pasv_fd = fd;
-	} else {
+	} else if (stale) {
 		drain_backlog(s->pasv_fd);
 	}
 	s->pasv_armed = 1;
@@ -72,6 +76,18 @@ int data_arm_passive(struct session *s, uint16_t *port)
 /* Accept until the control peer's host connects or the deadline passes.
  * Anyone else who races to the passive port (data connection theft,
  * RFC 2577 section 5) is dropped and logged, and we keep waiting. */
+/* Clients usually connect right after 227/229, before the transfer
+ * command: try the (non-blocking) listener first and poll only if nobody
+ * is there yet. The new fd is non-blocking, as the engine wants it. */
+static int accept_now_or_wait(int lfd, int left, struct sockaddr_storage *peer, socklen_t *plen)
+{
+	int fd = accept4(lfd, (struct sockaddr *)peer, plen, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	if (fd >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != ECONNABORTED
+			&& errno != EINTR))
+		return fd >= 0 ? fd : -errno;
+	return net_accept_timeout(lfd, left, peer, plen);
+}
+
 static int accept_from_peer(struct session *s)
 {
 	long long deadline = sys_now_ms() + (long long)s->cfg->accept_timeout * 1000;
@@ -81,7 +97,7 @@ static int accept_from_peer(struct session *s)
 			return -ETIMEDOUT;
 		struct sockaddr_storage peer;
 		socklen_t plen = sizeof peer;
-		int fd = net_accept_timeout(s->pasv_fd, (int)left, &peer, &plen);
+		int fd = accept_now_or_wait(s->pasv_fd, (int)left, &peer, &plen);
 		if (fd < 0)
 			return fd;
 		if (addr_same_host((struct sockaddr *)&peer, (struct sockaddr *)&s->peer))

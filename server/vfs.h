@@ -74,8 +74,9 @@ int vfs_stat(const struct vfs *v, const char *arg, struct stat *st);
 int vfs_lstat(const struct vfs *v, const char *arg, struct stat *st);
 
 /*
- * Open a regular file for reading (O_RDONLY, O_NONBLOCK while opening so
- * a FIFO cannot block the session, then cleared). Directories give
+ * Open a regular file for reading (O_RDONLY|O_NONBLOCK: opening cannot
+ * block on a FIFO, and the flag is left set since reads and sendfile of a
+ * regular file ignore it, saving two fcntl calls per transfer). Directories give
  * -EISDIR, other non-regular files -EPERM (without opening them when
  * possible). *st (may be NULL) is filled from the open fd. Returns the fd
  * or -errno.

@@ -44,8 +44,10 @@ static int vfs_probe_regular(const struct vfs *v, const char *vp)
 }
 
 /* After an O_NONBLOCK open: check the type again (the name may have been
- * swapped since the probe) and make the fd blocking for the engine. */
-static int vfs_finish_open(int fd, struct stat *st)
+ * swapped since the probe) and make the fd blocking for the engine.
+ * keep_nonblock: reads of a regular file ignore O_NONBLOCK, so readers
+ * save the two fcntl calls. */
+static int vfs_finish_open(int fd, struct stat *st, int keep_nonblock)
 {
 	struct stat tmp;
 	int r;
@@ -55,7 +57,7 @@ static int vfs_finish_open(int fd, struct stat *st)
 	if (!st)
 		st = &tmp;
 	r = fstat(fd, st) < 0 ? -errno : vfs_type_err(st->st_mode);
-	if (r == 0)
+	if (r == 0 && !keep_nonblock)
 		r = sys_set_nonblock(fd, 0);
 	if (r < 0) {
 		sys_close(fd);
@@ -74,7 +76,7 @@ int vfs_open_read(const struct vfs *v, const char *arg, struct stat *st)
 	if (r < 0)
 		return r;
 	r = vfs_open_vpath(v, vp, O_RDONLY | O_NOCTTY | O_NONBLOCK, 0);
-	return vfs_finish_open(r, st);
+	return vfs_finish_open(r, st, 1);
 }
 
 static const int vfs_wflags[] = {
@@ -111,7 +113,7 @@ int vfs_open_write(const struct vfs *v, const char *arg, enum vfs_wmode mode)
 	/* O_NONBLOCK: a FIFO without reader fails (ENXIO) instead of blocking. */
 	r = vfs_open_vpath(v, vp, O_WRONLY | O_CREAT | O_NOCTTY | O_NONBLOCK |
 			   vfs_wflags[mode], 0666 & ~v->umask);
-	return vfs_finish_open(r, NULL);
+	return vfs_finish_open(r, NULL, 0);
 }
 
 /* Create name (one component) in the directory dfd whose virtual path is
