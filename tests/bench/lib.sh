@@ -198,7 +198,7 @@ verify_tls() {
 
 # What report needs to re-print a run later (run.sh --report RUNDIR).
 save_params() {
-	declare -p REPS SESSIONS CONC SMALL BIG_MIB ACTIVE ACTIVE_TLS TLS_VERSION SECTIONS \
+	declare -p REPS SESSIONS CONC SMALL TLS_SMALL BIG_MIB ACTIVE ACTIVE_TLS TLS_VERSION SECTIONS \
 		CMDLINE RUN_DATE ZCFTPD DATA CACHE >"$RUN/params"
 }
 
@@ -274,6 +274,9 @@ measure_tls() {
 		log "$s: TLS STOR left a file of the wrong size in rep $rep"
 	rm -f "$DATA/up-big.bin"
 	sync
+	# Per-file cost of a TLS data connection (handshake, resumption,
+	# close_notify); a delayed-ACK stall would show as ~25 files/s.
+	measure "$s" "$rep" tsmall smallfiles "$TLS_SMALL" small
 }
 
 # run_section plain|tls: start every server configured for the section,

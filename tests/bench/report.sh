@@ -3,12 +3,12 @@
 # server CPU seconds per GiB, then takes the median over repetitions.
 
 COLS="retr_mibs retr_cpu stor_mibs stor_cpu sessions sess_cpu small small_cpu"
-TLS_COLS="tretr_mibs tretr_cpu tstor_mibs tstor_cpu"
+TLS_COLS="tretr_mibs tretr_cpu tstor_mibs tstor_cpu tsmall tsmall_cpu"
 declare -A MED
 
 # derive: one line "server metric value" per repetition and derived metric.
 derive() {
-	awk -F'\t' -v nsess="$SESSIONS" -v nsmall="$SMALL" '
+	awk -F'\t' -v nsess="$SESSIONS" -v nsmall="$SMALL" -v ntsmall="${TLS_SMALL:-0}" '
 	{ v[$1 SUBSEP $2 SUBSEP $3] = $4; key[$1 SUBSEP $2] = 1 }
 	function put(s, m, x) { if (x != "") print s, m, x }
 	END {
@@ -27,6 +27,9 @@ derive() {
 				put(s, "sess_cpu", sprintf("%.2f", v[s, r, "sessions.cpu"] * 1000 / nsess))
 			if (v[s, r, "small.rate"] != "")
 				put(s, "small_cpu", sprintf("%.1f", v[s, r, "small.cpu"] * 1e6 / nsmall))
+			put(s, "tsmall", v[s, r, "tsmall.rate"])
+			if (v[s, r, "tsmall.rate"] != "" && ntsmall > 0)
+				put(s, "tsmall_cpu", sprintf("%.1f", v[s, r, "tsmall.cpu"] * 1e6 / ntsmall))
 		}
 	}' "$RES"
 }
@@ -143,11 +146,12 @@ plain_report() {
 
 tls_report() {
 	echo "FTPS (explicit, PROT P, TLS ${TLS_VERSION:-1.3}, AES-256-GCM, data connections resuming"
-	echo "the control session):"
+	echo "the control session where the server lets them):"
 	echo
-	table "$TLS_COLS" "$ACTIVE_TLS" "| server | TLS RETR MiB/s | TLS RETR CPU s/GiB | TLS STOR MiB/s | TLS STOR CPU s/GiB |"
+	table "$TLS_COLS" "$ACTIVE_TLS" "| server | TLS RETR MiB/s | TLS RETR CPU s/GiB | TLS STOR MiB/s | TLS STOR CPU s/GiB | TLS small files/s | CPU µs/file |"
 	echo
-	echo "Median of $REPS repetitions, $BIG_MIB MiB each way; same columns as above."
+	echo "Median of $REPS repetitions, $BIG_MIB MiB each way, ${TLS_SMALL:-0} x 4 KiB in one"
+	echo "session (each on its own TLS data connection); same columns as above."
 	echo
 	tls_targets
 	echo

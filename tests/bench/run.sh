@@ -13,7 +13,7 @@
 # Usage (as root, Debian 12):
 #   tests/bench/run.sh [--zcftpd PATH] [--reps N] [--sessions N] [--conc N]
 #                      [--small N] [--big-mib N] [--servers "zcftpd vsftpd ..."]
-#                      [--no-tls | --tls-only] [--tls-version 1.3|1.2]
+#                      [--no-tls | --tls-only] [--tls-version 1.3|1.2] [--tls-small N]
 #                      [--md FILE] [--quick]
 #   tests/bench/run.sh --report RUNDIR [--md FILE]   (re-print a saved run)
 # Environment: ZCBENCH_WORK (data + temp, default /var/tmp/zcftpd-bench),
@@ -27,7 +27,7 @@ CMDLINE="$0 $*"
 RUN_DATE=$(date -u "+%Y-%m-%d %H:%M UTC")
 . "$HERE/lib.sh"
 
-REPS=3 SESSIONS=2000 CONC=16 SMALL=2000 BIG_MIB=1024
+REPS=3 SESSIONS=2000 CONC=16 SMALL=2000 BIG_MIB=1024 TLS_SMALL=500
 SERVERS="zcftpd vsftpd proftpd pureftpd"
 SECTIONS="plain tls" TLS_VERSION=1.3
 ZCFTPD=${ZCFTPD:-}
@@ -37,7 +37,7 @@ WORK=${ZCBENCH_WORK:-/var/tmp/zcftpd-bench}
 CACHE=${ZCBENCH_CACHE:-/var/cache/zcftpd-bench}
 STEP_TIMEOUT=300	# seconds for any one client run
 
-usage() { sed -n '4,23p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '4,22p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -46,6 +46,7 @@ while [ $# -gt 0 ]; do
 	--sessions) SESSIONS=$2; shift ;;
 	--conc) CONC=$2; shift ;;
 	--small) SMALL=$2; shift ;;
+	--tls-small) TLS_SMALL=$2; shift ;;
 	--big-mib) BIG_MIB=$2; shift ;;
 	--servers) SERVERS=$2; shift ;;
 	--md) MD=$2; shift ;;
@@ -53,7 +54,7 @@ while [ $# -gt 0 ]; do
 	--tls-only|--tls) SECTIONS=tls ;;
 	--tls-version) TLS_VERSION=$2; shift ;;
 	--report) REPORT_ONLY=$2; shift ;;
-	--quick) REPS=1 SESSIONS=400 SMALL=500 BIG_MIB=256 ;;
+	--quick) REPS=1 SESSIONS=400 SMALL=500 BIG_MIB=256 TLS_SMALL=100 ;;
 	-h|--help) usage ;;
 	*) echo "run.sh: unknown option $1" >&2; usage ;;
 	esac
