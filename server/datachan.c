@@ -50,11 +50,13 @@ static void drain_backlog(int lfd)
  * theft check in data_open applies to every accepted connection. */
 int data_arm_passive(struct session *s, uint16_t *port)
 {
-	/* Only a PASV that was never used can have left a connection queued
-	 * (a client connecting twice for one transfer only hurts itself, and
-	 * foreign hosts are dropped in data_open anyway). */
-	int stale = s->pasv_armed;
+	/* Only an arming that no transfer consumed can have left a connection
+	 * queued: the client may have connected and then had its command
+	 * refused (ftplib connects before RETR). A client connecting twice for
+	 * one transfer only hurts itself; foreign hosts are dropped anyway. */
+	int stale = !s->pasv_consumed;
 	data_reset(s);
+	s->pasv_consumed = 0;
 	if (s->pasv_fd < 0) {
 		int fd = net_listen_range((struct sockaddr *)&s->local, (uint16_t)s->cfg->pasv_min_port,
 					  (uint16_t)s->cfg->pasv_max_port, &s->pasv_port);
@@ -127,12 +129,14 @@ static int connect_to_port(struct session *s)
 int data_open(struct session *s)
 {
 	int fd;
-	if (s->pasv_armed)
+	if (s->pasv_armed) {
 		fd = accept_from_peer(s);
-	else if (s->port_set)
+		s->pasv_consumed = fd >= 0;
+	} else if (s->port_set) {
 		fd = connect_to_port(s);
-	else
+	} else {
 		fd = -ENOTCONN;
+	}
 	data_reset(s);
 	if (fd < 0)
 		log_info("data connection failed: %s", strerror(-fd));

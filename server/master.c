@@ -381,6 +381,8 @@ static void reload_config(void)
 	}
 	zc_config_free(&M.cfg);
 	M.cfg = fresh;
+	if (use_privsep())
+		monitor_cache_accounts(&M.cfg);
 	int rc = xferlog_open(M.cfg.xferlog, M.cfg.json_log);
 	if (rc < 0)
 		log_err("cannot open transfer log %s: %s", M.cfg.xferlog, strerror(-rc));
@@ -448,8 +450,10 @@ int master_run(struct zc_config *cfg, master_load_fn reload)
 	signal(SIGPIPE, SIG_IGN);	/* sendfile/splice to a closed peer raise it */
 	if (slots_init() < 0)
 		fatal("cannot map the session table: %s", strerror(errno));
-	if (use_privsep())
+	if (use_privsep()) {
 		privsep_check_setup(&M.cfg);
+		monitor_cache_accounts(&M.cfg);
+	}
 	char err[512];
 	if (ftps_setup(&M.cfg, err, sizeof err) < 0)
 		fatal("TLS: %s", err);

@@ -70,13 +70,37 @@ static void answer(struct monitor *m, enum ps_type t)
 		log_warn_errno("monitor: cannot answer the worker");
 }
 
+/* Accounts every session needs, looked up once by the master (start-up
+ * and reload) and inherited through fork: a getpwnam per login is a read
+ * of /etc/passwd that sessions-per-second pays for. A name not cached, or
+ * not found then, is looked up at use. */
+static struct { struct account acct[3]; int have[3]; } cache;
+
+void monitor_cache_accounts(const struct zc_config *cfg)
+{
+	const char *names[3] = { cfg->privsep_user, cfg->anon_user, cfg->virtual_account };
+	for (int i = 0; i < 3; i++)
+		cache.have[i] = names[i] && account_lookup(names[i], &cache.acct[i]) == 0;
+}
+
+static int cached_lookup(const char *name, struct account *out)
+{
+	for (int i = 0; i < 3; i++) {
+		if (cache.have[i] && strcmp(cache.acct[i].name, name) == 0) {
+			*out = cache.acct[i];
+			return 0;
+		}
+	}
+	return account_lookup(name, out);
+}
+
 /* Fill uid/gid for anonymous and virtual users from their system account. */
 static int resolve_ids(struct auth_user *u)
 {
 	struct account a;
 	if (u->kind == AUTH_LOCAL)
 		return 0;
-	int rc = account_lookup(u->account, &a);
+	int rc = cached_lookup(u->account, &a);
 	if (rc < 0) {
 		log_err("system account \"%s\" for %s users: %s", u->account,
 			u->kind == AUTH_ANONYMOUS ? "anonymous" : "virtual", strerror(-rc));
@@ -220,7 +244,7 @@ static void become_session(struct monitor *m, size_t len)
 static pid_t start_worker(struct monitor *m, int sv)
 {
 	struct account acct;
-	int rc = account_lookup(m->cfg->privsep_user, &acct);
+	int rc = cached_lookup(m->cfg->privsep_user, &acct);
 	if (rc < 0) {
 		log_err("privsep_user \"%s\": %s", m->cfg->privsep_user, strerror(-rc));
 		return -1;

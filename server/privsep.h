@@ -73,5 +73,8 @@ int privsep_encode_handoff(const struct session *s, unsigned skip, unsigned flag
 /* The monitor: runs the pre-login worker and, after a login, becomes the
  * user's session process. Called in the forked session process as root. */
 void monitor_run(int ctl_fd, const struct zc_config *cfg, int implicit_tls);
+/* Master: look up the accounts sessions run as (privsep, anonymous,
+ * virtual) once, before forking; again after a reload. */
+void monitor_cache_accounts(const struct zc_config *cfg);
 
 #endif

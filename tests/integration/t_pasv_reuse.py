@@ -47,6 +47,23 @@ def test_stale_connection_is_not_used():
         r.close()
 
 
+def test_connection_for_a_refused_command_is_not_reused():
+    """ftplib connects before sending RETR; when RETR is refused (550),
+    that connection must not carry the next transfer."""
+    with zt.start_server() as srv:
+        with open(srv.path("f.txt"), "wb") as f:
+            f.write(DATA)
+        r = srv.login()
+        r.expect("TYPE I", (200,))
+        for _ in range(3):
+            p = r.epsv()
+            early = socket.create_connection(("127.0.0.1", p), zt.TIMEOUT)
+            r.expect("RETR no-such-file", (550,))
+            early.close()
+        assert r.retr("f.txt", mode="epsv") == DATA
+        r.close()
+
+
 def test_pasv_and_epsv_share_the_port():
     with zt.start_server() as srv:
         r = srv.login()
