@@ -47,15 +47,19 @@ int auth_verify_hash(const char *pass, const char *hash)
 	static struct crypt_data cd;	/* ~32 KiB: not on the stack */
 	char fast[SHA512CRYPT_MAX];
 	const char *out = NULL;
+	int used_cd = 0;
 	if (strncmp(hash, "$6$", 3) == 0 && sha512crypt(pass, hash, fast, sizeof fast) == 0) {
 		out = fast;
 	} else {
 		memset(&cd, 0, sizeof cd);
 		out = crypt_rn(pass, hash, &cd, sizeof cd);
+		used_cd = 1;
 	}
 	int ok = out && out[0] != '*' && strlen(out) == strlen(hash)
 		&& CRYPTO_memcmp(out, hash, strlen(hash)) == 0;
-	explicit_bzero(&cd, sizeof cd);
+	/* Wiping an untouched 32 KiB would only fault its pages in. */
+	if (used_cd)
+		explicit_bzero(&cd, sizeof cd);
 	explicit_bzero(fast, sizeof fast);
 	return ok;
 }

@@ -225,7 +225,7 @@ static void become_session(struct monitor *m, size_t len)
 		die(m, "malformed handoff");
 	if (m->hs.tls ? take_relay(m, der, der_len) < 0 : m->relay_fd >= 0)
 		die(m, "inconsistent TLS handoff");
-	explicit_bzero(m->msg, sizeof m->msg);
+	explicit_bzero(m->msg, len);
 	wait_worker(m);
 	sys_close(m->sock);
 	master_mark_logged_in();

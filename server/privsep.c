@@ -144,7 +144,8 @@ static void __attribute__((noreturn)) hand_over(struct session *s)
 				       buf, sizeof buf);
 	int rc = n < 0 ? -1 : send_handoff(s->mon_fd, buf, (size_t)n, relay[1]);
 	explicit_bzero(der, sizeof der);
-	explicit_bzero(buf, sizeof buf);
+	if (n > 0)
+		explicit_bzero(buf, (size_t)n);	/* only what was written */
 	if (rc < 0) {
 		log_err("handoff to the monitor failed");
 		_exit(1);
