@@ -46,6 +46,7 @@ cd "$root/werror" && make -j"$jobs" distcheck DISTCHECK_CONFIGURE_FLAGS=--enable
 # skips with the reason where a packaging tool is missing). The package's
 # own `make check` is skipped: the same tree's suite ran above.
 echo "=== packages"
+cd "$top"
 set +e
 DEB_BUILD_OPTIONS=nocheck packaging/test-package.sh
 rc=$?
