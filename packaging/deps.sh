@@ -1,7 +1,12 @@
 #!/bin/sh
 # Install what building and testing zcftpd needs: apt on Debian/Ubuntu,
-# dnf on Fedora/RHEL. Run as root (or through sudo).
+# dnf on Fedora/RHEL. As root, or as a user with sudo.
 set -eu
+# Installing packages needs root: re-run through sudo when we are not.
+if [ "$(id -u)" -ne 0 ]; then
+	command -v sudo >/dev/null 2>&1 || { echo "deps.sh: run as root (or install sudo)" >&2; exit 1; }
+	exec sudo "$0" "$@"
+fi
 if command -v apt-get >/dev/null 2>&1; then
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -q
