@@ -275,7 +275,10 @@ void list_stat_path(struct session *s, const char *arg)
 	}
 	struct zbuf b;
 	zbuf_init(&b, 1 << 20);
-	zbuf_printf(&b, "%d-Status of %s:\r\n", FTP_R_FILE_STATUS, arg);
+	zbuf_printf(&b, "%d-Status of ", FTP_R_FILE_STATUS);
+	for (const char *p = arg; *p; p++)	/* reply_raw: no CR/LF may pass */
+		zbuf_putc(&b, *p == '\r' || *p == '\n' ? '?' : *p);
+	zbuf_puts(&b, ":\r\n");
 	DIR *d = NULL;
 	if (S_ISDIR(st.st_mode) && vfs_opendir(&s->vfs, arg, &d) == 0) {
 		struct dirent *de;

@@ -38,6 +38,12 @@ static void cmd_auth(struct session *s, const char *arg)
 		reply(s, FTP_R_BAD_SEQUENCE, "TLS is already active.");
 		return;
 	}
+	if (s->login == LOGIN_DONE) {
+		/* The login already happened in clear text; under privilege
+		 * separation this process could not check a new one anyway. */
+		reply(s, FTP_R_BAD_SEQUENCE, "AUTH must come before login.");
+		return;
+	}
 	if (!tls && !ssl) {
 		reply(s, FTP_R_NOT_IMPL_PARAM, "Unsupported security mechanism; use AUTH TLS.");
 		return;

@@ -50,13 +50,7 @@ static void drain_backlog(int lfd)
  * theft check in data_open applies to every accepted connection. */
 int data_arm_passive(struct session *s, uint16_t *port)
 {
-	/* Only an arming that no transfer consumed can have left a connection
-	 * queued: the client may have connected and then had its command
-	 * refused (ftplib connects before RETR). A client connecting twice for
-	 * one transfer only hurts itself; foreign hosts are dropped anyway. */
-	int stale = !s->pasv_consumed;
 	data_reset(s);
-	s->pasv_consumed = 0;
 	if (s->pasv_fd < 0) {
 		int fd = net_listen_range((struct sockaddr *)&s->local, (uint16_t)s->cfg->pasv_min_port,
 					  (uint16_t)s->cfg->pasv_max_port, &s->pasv_port);
@@ -67,7 +61,10 @@ int data_arm_passive(struct session *s, uint16_t *port)
 		if (sys_set_nonblock(fd, 1) < 0)
 			log_warn("passive listener stays blocking");
 		s->pasv_fd = fd;
-	} else if (stale) {
+	} else {
+		/* Every arming starts from an empty queue: a connection left by
+		 * a refused command, or queued in advance by another process on
+		 * the client's host to be accepted first, is never used. */
 		drain_backlog(s->pasv_fd);
 	}
 	s->pasv_armed = 1;
@@ -131,7 +128,6 @@ int data_open(struct session *s)
 	int fd;
 	if (s->pasv_armed) {
 		fd = accept_from_peer(s);
-		s->pasv_consumed = fd >= 0;
 	} else if (s->port_set) {
 		fd = connect_to_port(s);
 	} else {

@@ -96,6 +96,11 @@ void log_msg(int level, const char *func, int line, int with_errno, const char *
 		zbuf_printf(&b, ": %s", strerror(saved));
 	if (L.level >= LOG_LVL_DEBUG)
 		zbuf_printf(&b, " (%s:%d)", func, line);
+	/* Names and commands from clients are formatted into lines: a CR or
+	 * an escape sequence must not forge or hide log lines. */
+	for (size_t i = 0; i < b.len; i++)
+		if ((unsigned char)b.p[i] < 0x20 || b.p[i] == 0x7f)
+			b.p[i] = '?';
 	log_emit(level, b.err ? "(log line too long)" : zbuf_str(&b));
 	zbuf_free(&b);
 	errno = saved;
@@ -134,6 +139,12 @@ static int open_append(const char *path, int *fdp)
 		return -errno;
 	*fdp = fd;
 	return 0;
+}
+
+void xferlog_close(void)
+{
+	open_append(NULL, &L.xfer_fd);
+	open_append(NULL, &L.json_fd);
 }
 
 int xferlog_open(const char *path, const char *json_path)

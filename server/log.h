@@ -61,6 +61,8 @@ int xferlog_open(const char *path, const char *json_path);
 /* Append s to b as a JSON string literal (quotes, escapes; bytes that are
  * not valid UTF-8 become U+FFFD). Exposed for the unit tests. */
 void json_put_string(struct zbuf *b, const char *s);
+/* Close the transfer logs (a process that must not write them). */
+void xferlog_close(void);
 /* Write one wu-ftpd xferlog line plus the I/O path as a final field. */
 void xferlog_write(const struct xferlog_rec *r);
 

@@ -254,6 +254,7 @@ static pid_t start_worker(struct monitor *m, int sv)
 		return pid;
 	sys_close(m->sock);
 	master_forget_shared();
+	xferlog_close();	/* no forged transfer records from an unauthenticated process */
 	if ((rc = jail_enter_prelogin(m->cfg, &acct)) < 0) {
 		log_err("cannot enter the pre-login jail: %s", strerror(-rc));
 		_exit(1);

@@ -71,7 +71,6 @@ struct session {
 	int pasv_fd;
 	uint16_t pasv_port;
 	int pasv_armed;
-	int pasv_consumed;	/* the last arming ended in an accepted connection */
 	int port_set;
 	struct sockaddr_storage port_addr;
 	socklen_t port_len;

@@ -131,7 +131,9 @@ void xfer_run(struct session *s, struct xfer_job *job)
 	reply_opening(s, job);
 	int dfd = ftps_data_open(s, job->direction == 'i', &ssl, err, sizeof err);
 	if (dfd < 0) {
-		if (job->tmp[0])
+		/* Nothing arrived: only a partial file we just started is dropped;
+		 * one being resumed (offset > 0) is kept for the next try. */
+		if (job->tmp[0] && job->offset == 0)
 			vfs_abort_temp(&s->vfs, job->tmp);
 		xfer_reply_open_failed(s, dfd, err);
 		return;
