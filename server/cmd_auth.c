@@ -4,11 +4,13 @@
 #include <errno.h>
 #include <poll.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "auth.h"
 #include "compat.h"
 #include "datachan.h"
 #include "ftps.h"
+#include "jail.h"
 #include "log.h"
 #include "master.h"
 #include "privsep.h"
@@ -89,6 +91,15 @@ void session_logged_in(struct session *s, const char *name, const struct auth_us
 	log_info("login ok, user \"%s\"%s", s->user, u->anonymous ? " (anonymous)" : "");
 }
 
+static int login_as_user(struct session *s, const struct auth_user *u)
+{
+	int rootfd = jail_become_user(s->cfg, u);
+	if (rootfd < 0)
+		return rootfd;
+	s->ids_dropped = 1;
+	return vfs_init_fd(&s->vfs, rootfd, u->writable, (mode_t)u->umask);
+}
+
 static void cmd_pass(struct session *s, const char *arg)
 {
 	if (s->login == LOGIN_DONE) {
@@ -104,11 +115,15 @@ static void cmd_pass(struct session *s, const char *arg)
 		return;
 	}
 	struct auth_user u;
-	if (auth_check(s->cfg, s->user, arg, &u) < 0) {
+	if (auth_check(s->cfg, s->user, arg, &u) < 0
+	    || (geteuid() == 0 && monitor_resolve_ids(&u) < 0)) {
 		session_login_failed(s, s->cfg->login_fail_delay_ms);
 		return;
 	}
-	int rc = vfs_init(&s->vfs, u.root, u.writable, (mode_t)u.umask);
+	/* Started as root without privilege separation: the session still
+	 * becomes the user (chroot, every id) before serving a single file. */
+	int rc = geteuid() == 0 ? login_as_user(s, &u)
+		: vfs_init(&s->vfs, u.root, u.writable, (mode_t)u.umask);
 	if (rc < 0) {
 		log_err("cannot open root %s for user \"%s\": %s", u.root, s->user, strerror(-rc));
 		s->login = LOGIN_NONE;

@@ -193,6 +193,12 @@ static void site_chmod(struct session *s, const char *args)
 		reply(s, FTP_R_SYNTAX_ARG, "Bad mode.");
 		return;
 	}
+	/* Set-user/group-ID bits would let an FTP account hand its ids to
+	 * whoever runs the file: never through FTP. */
+	if (mode & (S_ISUID | S_ISGID)) {
+		reply(s, FTP_R_FILE_UNAVAILABLE, "SITE CHMOD: set-user/group-ID bits are not allowed.");
+		return;
+	}
 	reply_done(s, vfs_chmod(&s->vfs, sp + 1, (mode_t)mode), sp + 1, FTP_R_OK,
 		   "SITE CHMOD command ok.");
 }

@@ -218,7 +218,7 @@ int main(int argc, char **argv)
 	if (vfs_supported() < 0)
 		fatal("this kernel lacks openat2(2) (Linux 5.6+), which zcftpd needs to confine paths");
 	if (geteuid() == 0 && !cfg.privsep)
-		log_warn("running as root without privilege separation: sessions keep root privileges");
+		log_warn("running as root without privilege separation: unauthenticated clients talk to a root process (sessions still drop to their user at login)");
 	if (inetd)
 		return master_run_inetd(&cfg);
 	if (!cfg.foreground && (rc = daemonize()) < 0)

@@ -210,14 +210,28 @@ static int use_privsep(void)
 	return geteuid() == 0 && M.cfg.privsep;
 }
 
+static void privsep_check_setup(struct zc_config *cfg);
+
+/* As root, sessions always end up jailed as their user (with privilege
+ * separation, or after a login in the single process without it): the
+ * empty jail and the account cache are set up here, before any fork. */
+static void prepare_root(struct zc_config *cfg)
+{
+	char err[512];
+	if (geteuid() != 0)
+		return;
+	if (jail_prepare(cfg, err, sizeof err) < 0)
+		fatal("run_dir: %s", err);
+	if (use_privsep())
+		privsep_check_setup(cfg);
+	monitor_cache_accounts(cfg);
+}
+
 /* Fail at start-up, with the fix in the message, rather than at the first
  * connection. */
 static void privsep_check_setup(struct zc_config *cfg)
 {
-	char err[512];
 	struct account a;
-	if (jail_prepare(cfg, err, sizeof err) < 0)
-		fatal("privilege separation: %s", err);
 	/* Without the dedicated account, nobody is what vsftpd uses too. */
 	if (account_lookup(cfg->privsep_user, &a) < 0 && account_lookup("nobody", &a) == 0
 	    && a.uid != 0) {
@@ -381,7 +395,7 @@ static void reload_config(void)
 	}
 	zc_config_free(&M.cfg);
 	M.cfg = fresh;
-	if (use_privsep())
+	if (geteuid() == 0)
 		monitor_cache_accounts(&M.cfg);
 	int rc = xferlog_open(M.cfg.xferlog, M.cfg.json_log);
 	if (rc < 0)
@@ -450,10 +464,7 @@ int master_run(struct zc_config *cfg, master_load_fn reload)
 	signal(SIGPIPE, SIG_IGN);	/* sendfile/splice to a closed peer raise it */
 	if (slots_init() < 0)
 		fatal("cannot map the session table: %s", strerror(errno));
-	if (use_privsep()) {
-		privsep_check_setup(&M.cfg);
-		monitor_cache_accounts(&M.cfg);
-	}
+	prepare_root(&M.cfg);
 	char err[512];
 	if (ftps_setup(&M.cfg, err, sizeof err) < 0)
 		fatal("TLS: %s", err);
@@ -506,8 +517,7 @@ int master_run_inetd(struct zc_config *cfg)
 	int fd = take_inetd_socket();
 	if (fd < 0)
 		fatal("inetd mode: %s", strerror(-fd));
-	if (use_privsep())
-		privsep_check_setup(&M.cfg);
+	prepare_root(&M.cfg);
 	if (ftps_setup(&M.cfg, err, sizeof err) < 0)
 		fatal("TLS: %s", err);
 	int rc = xferlog_open(M.cfg.xferlog, M.cfg.json_log);

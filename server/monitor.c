@@ -95,7 +95,7 @@ static int cached_lookup(const char *name, struct account *out)
 }
 
 /* Fill uid/gid for anonymous and virtual users from their system account. */
-static int resolve_ids(struct auth_user *u)
+int monitor_resolve_ids(struct auth_user *u)
 {
 	struct account a;
 	if (u->kind == AUTH_LOCAL)
@@ -149,7 +149,7 @@ static void handle_auth(struct monitor *m, size_t len)
 	int rc = auth_check(m->cfg, a->user, a->pass, &m->user);
 	explicit_bzero(a->pass, sizeof a->pass);
 	if (rc == 0)
-		rc = resolve_ids(&m->user);
+		rc = monitor_resolve_ids(&m->user);
 	if (rc < 0) {
 		m->failures++;
 		/* The delay is spent here, where a compromised worker cannot skip it. */

@@ -76,5 +76,8 @@ void monitor_run(int ctl_fd, const struct zc_config *cfg, int implicit_tls);
 /* Master: look up the accounts sessions run as (privsep, anonymous,
  * virtual) once, before forking; again after a reload. */
 void monitor_cache_accounts(const struct zc_config *cfg);
+/* uid/gid of an anonymous or virtual user's system account (cached by
+ * the master); refuses uid 0. Returns 0 or -errno (logged). */
+int monitor_resolve_ids(struct auth_user *u);
 
 #endif

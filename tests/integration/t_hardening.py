@@ -114,5 +114,28 @@ def test_prelogin_worker_cannot_write_the_transfer_log():
         r.close()
 
 
+def test_root_without_privsep_still_drops_to_the_user():
+    """privsep = false as root must not leave sessions as uid 0 (a
+    SITE CHMOD 4755 on an uploaded file made a setuid-root binary)."""
+    if os.geteuid() != 0:
+        raise zt.Skip("needs root")
+    import io
+    with zt.start_server(users={"u": "u-pw"}, conf={"server": {"privsep": False}}) as srv:
+        f = srv.ftp("u", "u-pw")
+        f.storbinary("STOR x.bin", io.BytesIO(b"#!/bin/sh\n"))
+        path = os.path.join(srv.home("u"), "x.bin")
+        assert os.stat(path).st_uid != 0, "uploaded as root"
+        try:
+            f.sendcmd("SITE CHMOD 4755 x.bin")
+            raise AssertionError("setuid bit accepted")
+        except Exception as e:
+            assert str(e).startswith("550"), e
+        assert os.stat(path).st_mode & 0o6000 == 0
+        assert f.sendcmd("SITE CHMOD 755 x.bin").startswith("200")
+        uids = [os.stat("/proc/%d" % p).st_uid for p in zt.descendants(srv.pid)]
+        assert uids and 0 not in uids, uids
+        f.quit()
+
+
 if __name__ == "__main__":
     zt.main(globals())
