@@ -131,9 +131,15 @@ static void hash_item(struct mrun *m, int w, size_t i)
 		rc = mrun_conn(m, w);
 	if (rc == 0)
 		rc = ftp_hash(c, rpath, rhex, sizeof rhex);
-	int fd = rc == 0 ? openat(m->lroot, s->path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW) : -1;
+	int fd = -1;
+	if (rc == 0 && m->upload && m->o->follow_symlinks) {
+		fd = openat(m->lroot, s->path, O_RDONLY | O_CLOEXEC);
+		fd = fd < 0 ? -errno : fd;
+	} else if (rc == 0) {
+		fd = mrun_lopen(m, s->path, O_RDONLY);
+	}
 	if (rc == 0 && fd < 0)
-		rc = -errno;
+		rc = fd;
 	if (rc == 0)
 		rc = hash_fd_range(fd, c->hash_algo, 0, UINT64_MAX, lhex, sizeof lhex);
 	sys_close(fd);

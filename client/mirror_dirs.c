@@ -14,17 +14,23 @@
 #include <sys/stat.h>
 
 #include "mirror_int.h"
+#include "sys.h"
 
 /* Local side: compare with what is there now (cheap: one fstatat). */
 static void local_dir_mtime(struct mrun *m, const struct mentry *d)
 {
 	struct stat st;
-	if (fstatat(m->lroot, d->path, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
-	    !S_ISDIR(st.st_mode) || st.st_mtim.tv_sec == d->mtime)
-		return;
-	struct timespec ts[2] = { { .tv_nsec = UTIME_OMIT }, { .tv_sec = d->mtime } };
-	if (utimensat(m->lroot, d->path, ts, AT_SYMLINK_NOFOLLOW) < 0)
-		mrun_fail(m, d->path, "mtime: %s", strerror(errno));
+	const char *name;
+	int dfd = mrun_lparent(m, d->path, &name);
+	if (dfd < 0)
+		return;	/* not created (failure reported), or not ours to touch */
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISDIR(st.st_mode) && st.st_mtim.tv_sec != d->mtime) {
+		struct timespec ts[2] = { { .tv_nsec = UTIME_OMIT }, { .tv_sec = d->mtime } };
+		if (utimensat(dfd, name, ts, AT_SYMLINK_NOFOLLOW) < 0)
+			mrun_fail(m, d->path, "mtime: %s", strerror(errno));
+	}
+	sys_close(dfd);
 }
 
 /* Remote side: the directory of every action changed on the server. */
@@ -66,7 +72,7 @@ void exec_dir_mtimes(struct mrun *m)
 		return;
 	for (size_t i = 0; i < m->src.n; i++) {
 		const struct mentry *d = &m->src.v[i];
-		if (d->type != 'd')
+		if (d->type != 'd' || mrun_under_conflict(m, d->path))
 			continue;
 		if (m->upload)
 			remote_dir_mtime(m, d);

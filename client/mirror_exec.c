@@ -51,22 +51,19 @@ static void xopts(struct mrun *m, int w, uint64_t size, struct wprog *wp,
 	o->progress_arg = wp;
 }
 
-/* "dir/name" -> "dir/.zcftp-part.name". */
-static int part_name(const char *rel, char *buf, size_t n)
+/* "name" -> ".zcftp-part.name" (in the same directory). */
+static int part_name(const char *name, char *buf, size_t n)
 {
-	const char *slash = strrchr(rel, '/');
-	int dlen = slash ? (int)(slash - rel + 1) : 0;
-	int len = snprintf(buf, n, "%.*s%s%s", dlen, rel, MIRROR_PART_PREFIX,
-			   rel + dlen);
+	int len = snprintf(buf, n, "%s%s", MIRROR_PART_PREFIX, name);
 	return len < 0 || (size_t)len >= n ? -ENAMETOOLONG : 0;
 }
 
-/* Open the temp file; *offset = bytes to keep when resuming. */
-static int open_part(struct mrun *m, const char *part, int resume,
-		     uint64_t size, uint64_t *offset)
+/* Open the temp file in dfd; *offset = bytes to keep when resuming. */
+static int open_part(int dfd, const char *part, int resume, uint64_t size,
+		     uint64_t *offset)
 {
 	*offset = 0;
-	int fd = openat(m->lroot, part, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW |
+	int fd = openat(dfd, part, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW |
 			(resume ? 0 : O_TRUNC), 0644);
 	if (fd < 0 || !resume)
 		return fd < 0 ? -errno : fd;
@@ -81,33 +78,37 @@ static int open_part(struct mrun *m, const char *part, int resume,
 	return fd;
 }
 
-static int finish_part(struct mrun *m, int fd, const struct mentry *s,
-		       const char *part, const char *rel)
+/* Set the mtime, close fd (always) and rename the temp file into place. */
+static int finish_part(struct mrun *m, int dfd, int fd, const struct mentry *s,
+		       const char *part, const char *name)
 {
 	if (!m->o->no_mtime) {
 		struct timespec ts[2] = { { .tv_nsec = UTIME_OMIT },
 					  { .tv_sec = s->mtime } };
-		if (futimens(fd, ts) < 0)
-			return -errno;
+		if (futimens(fd, ts) < 0) {
+			int e = -errno;
+			sys_close(fd);
+			return e;
+		}
 	}
 	if (close(fd) < 0)
 		return -errno;
-	return renameat(m->lroot, part, m->lroot, rel) < 0 ? -errno : 0;
+	return renameat(dfd, part, dfd, name) < 0 ? -errno : 0;
 }
 
-/* One download attempt. resume: keep what the temp file holds. */
-static int get_once(struct mrun *m, int w, const struct mentry *s, int resume,
-		    uint64_t *moved)
+/* Download s into name in directory dfd (through the temp file). */
+static int get_into(struct mrun *m, int w, const struct mentry *s, int dfd,
+		    const char *name, int resume, uint64_t *moved)
 {
 	char part[4096], rpath[URL_PATH_MAX];
 	struct ftpconn *c = &m->conn[w];
-	int rc = part_name(s->path, part, sizeof part);
+	int rc = part_name(name, part, sizeof part);
 	if (rc == 0)
 		rc = mrun_rpath(m, s->path, rpath, sizeof rpath);
 	if (rc < 0)
 		return rc;
 	uint64_t off;
-	int fd = open_part(m, part, resume && (c->feat & FEAT_REST), s->size, &off);
+	int fd = open_part(dfd, part, resume && (c->feat & FEAT_REST), s->size, &off);
 	if (fd < 0)
 		return fd;
 	struct xfer_opts o;
@@ -118,8 +119,21 @@ static int get_once(struct mrun *m, int w, const struct mentry *s, int resume,
 		rc = ftp_retr_sized(c, rpath, off, s->size, fd, &o, &r);
 	*moved = r.bytes;
 	if (rc == 0)
-		return finish_part(m, fd, s, part, s->path);
+		return finish_part(m, dfd, fd, s, part, name);
 	sys_close(fd);
+	return rc;
+}
+
+/* One download attempt. resume: keep what the temp file holds. */
+static int get_once(struct mrun *m, int w, const struct mentry *s, int resume,
+		    uint64_t *moved)
+{
+	const char *name;
+	int dfd = mrun_lparent(m, s->path, &name);
+	if (dfd < 0)
+		return dfd;
+	int rc = get_into(m, w, s, dfd, name, resume, moved);
+	sys_close(dfd);
 	return rc;
 }
 
@@ -130,10 +144,11 @@ static int put_once(struct mrun *m, int w, const struct mentry *s, uint64_t *mov
 	int rc = mrun_rpath(m, s->path, rpath, sizeof rpath);
 	if (rc < 0)
 		return rc;
-	int fd = openat(m->lroot, s->path, O_RDONLY | O_CLOEXEC |
-			(m->o->follow_symlinks ? 0 : O_NOFOLLOW));
+	int fd = m->o->follow_symlinks ?
+		 openat(m->lroot, s->path, O_RDONLY | O_CLOEXEC) :
+		 mrun_lopen(m, s->path, O_RDONLY);
 	if (fd < 0)
-		return -errno;
+		return m->o->follow_symlinks ? -errno : fd;
 	struct xfer_opts o;
 	struct xfer_result r = { 0 };
 	struct wprog wp;
@@ -153,8 +168,14 @@ static int mtime_once(struct mrun *m, int w, const struct mentry *s)
 		int rc = mrun_rpath(m, s->path, rpath, sizeof rpath);
 		return rc < 0 ? rc : ftp_mfmt(&m->conn[w], rpath, s->mtime, 1);
 	}
+	const char *name;
+	int dfd = mrun_lparent(m, s->path, &name);
+	if (dfd < 0)
+		return dfd;
 	struct timespec ts[2] = { { .tv_nsec = UTIME_OMIT }, { .tv_sec = s->mtime } };
-	return utimensat(m->lroot, s->path, ts, AT_SYMLINK_NOFOLLOW) < 0 ? -errno : 0;
+	int rc = utimensat(dfd, name, ts, AT_SYMLINK_NOFOLLOW) < 0 ? -errno : 0;
+	sys_close(dfd);
+	return rc;
 }
 
 /* Run one file action with reconnects and bounded, growing back-off. */
@@ -189,10 +210,18 @@ static void file_item(struct mrun *m, int w, size_t i)
 /* Directories and deletes run in plan order on connection 0. */
 static int local_dir_op(struct mrun *m, const struct mact *a)
 {
-	if (a->kind == MACT_MKDIR)
-		return mkdirat(m->lroot, a->path, 0755) < 0 && errno != EEXIST ? -errno : 0;
-	int flags = a->dst->type == 'd' ? AT_REMOVEDIR : 0;
-	return unlinkat(m->lroot, a->path, flags) < 0 && errno != ENOENT ? -errno : 0;
+	const char *name;
+	int rc = 0, dfd = mrun_lparent(m, a->path, &name);
+	if (dfd < 0)
+		return a->kind == MACT_DELETE && dfd == -ENOENT ? 0 : dfd;
+	if (a->kind == MACT_MKDIR && mkdirat(dfd, name, 0755) < 0 && errno != EEXIST)
+		rc = -errno;
+	if (a->kind == MACT_DELETE &&
+	    unlinkat(dfd, name, a->dst->type == 'd' ? AT_REMOVEDIR : 0) < 0 &&
+	    errno != ENOENT)
+		rc = -errno;
+	sys_close(dfd);
+	return rc;
 }
 
 static int remote_dir_op(struct mrun *m, const struct mact *a)
@@ -227,12 +256,36 @@ static void file_item_ix(struct mrun *m, int w, size_t i)
 	file_item(m, w, m->items[i]);
 }
 
+int mrun_under_conflict(const struct mrun *m, const char *path)
+{
+	char pre[4096];
+	for (const char *sl = strchr(path, '/'); sl; sl = strchr(sl + 1, '/')) {
+		size_t len = (size_t)(sl - path);
+		if (len >= sizeof pre)
+			return 1;
+		memcpy(pre, path, len);
+		pre[len] = '\0';
+		const struct mentry *s = mlist_find(&m->src, pre);
+		const struct mentry *d = mlist_find(&m->dst, pre);
+		if (s && d && !(s->type == 'd' && d->type == 'd'))
+			return 1;
+	}
+	return 0;
+}
+
+/* Actions below a conflict are skipped: the conflicting directory on
+ * the destination may be a symlink leading anywhere. */
+static int runnable(const struct mrun *m, const struct mact *a, enum mact_kind k)
+{
+	return a->kind == k && !mrun_under_conflict(m, a->path);
+}
+
 void exec_plan(struct mrun *m)
 {
 	const struct mplan *p = &m->plan;
 	size_t nfiles = 0;
 	for (size_t i = 0; i < p->n; i++)
-		if (p->v[i].kind == MACT_MKDIR)
+		if (runnable(m, &p->v[i], MACT_MKDIR))
 			serial_item(m, i);
 	m->items = calloc(p->n + 1, sizeof *m->items);
 	if (!m->items) {
@@ -240,16 +293,16 @@ void exec_plan(struct mrun *m)
 		return;
 	}
 	for (size_t i = 0; i < p->n; i++) {
-		if (p->v[i].kind == MACT_COPY || p->v[i].kind == MACT_MTIME)
+		if (runnable(m, &p->v[i], MACT_COPY) || runnable(m, &p->v[i], MACT_MTIME))
 			m->items[nfiles++] = i;
-		else if (p->v[i].kind == MACT_CONFLICT)
+		else if (runnable(m, &p->v[i], MACT_CONFLICT))
 			mrun_fail(m, p->v[i].path, "a file on one side, a directory or link on the other");
 	}
 	mrun_pool(m, nfiles, file_item_ix);
 	free(m->items);
 	m->items = NULL;
 	for (size_t i = 0; i < p->n; i++)
-		if (p->v[i].kind == MACT_DELETE)
+		if (runnable(m, &p->v[i], MACT_DELETE))
 			serial_item(m, i);
 	exec_dir_mtimes(m);
 }

@@ -89,6 +89,19 @@ int scan_remote(struct mrun *m, struct mlist *out);
 /* mirror_exec.c */
 void exec_checksums(struct mrun *m);
 void exec_plan(struct mrun *m);
+/*
+ * mirror_local.c: open the directory holding rel beneath m->lroot as an
+ * O_PATH fd (the caller closes it), following NO symlink and no ".." in
+ * any component; *last = rel's final component, to be used with *at()
+ * calls that do not follow it. Returns the fd or -errno (ELOOP, EXDEV
+ * when a component is a symlink or climbs out).
+ */
+int mrun_lparent(const struct mrun *m, const char *rel, const char **last);
+/* openat() of rel through mrun_lparent(), O_NOFOLLOW added: fd or -errno. */
+int mrun_lopen(const struct mrun *m, const char *rel, int flags);
+/* mirror_exec.c: 1 when an ancestor directory of path is a conflict in
+ * the plan (present on both sides, not a directory on both). */
+int mrun_under_conflict(const struct mrun *m, const char *path);
 /* mirror_dirs.c: directory mtimes, after files and deletes. */
 void exec_dir_mtimes(struct mrun *m);
 
