@@ -463,6 +463,10 @@ void session_run_user(int ctl_fd, const struct zc_config *cfg, const char *name,
 		log_set_context(ctx);
 	}
 	if (h->tls) {
+		/* Imported here, after the ids were dropped (see handoff_state). */
+		if (!ftps_ctx() || tls_session_import(ftps_ctx(), h->der, h->der_len) < 0)
+			log_warn("cannot import the control connection's TLS session: "
+				 "data connections resuming it by session id will be refused");
 		s->local = h->local;
 		s->local_len = h->local_len;
 		s->tls_proxied = 1;

@@ -112,6 +112,10 @@ struct handoff_state {
 	int tls, pbsz, prot;	/* control under TLS (relayed by the worker) */
 	struct sockaddr_storage peer, local;
 	socklen_t peer_len, local_len;
+	/* The control connection's TLS session (DER), imported by the user's
+	 * session itself: no root process parses what the worker sent. */
+	unsigned char der[8192];
+	size_t der_len;
 };
 /* Privilege separation, after login: continue the session of user `name`
  * (already authenticated, already running with its ids) on rootfd, first
