@@ -141,15 +141,30 @@ int cmd_mirror(int argc, char **argv, const struct mirror_opts *o)
 
 #define SHORT_OPTS "dP:x:i:ncCLvqkhV"
 
+/* An unknown option or one missing its value: name it without a value
+ * (which could hold a URL and its password). Returns -1. */
+static int bad_opt(const char *word)
+{
+	if (strncmp(word, "--", 2) != 0 && optopt > ' ' && optopt < 0x7f) {
+		fprintf(stderr, "zcftp: unknown option or missing value: -%c\n", optopt);
+		return -1;
+	}
+	size_t n = strcspn(word, "=@:");
+	fprintf(stderr, "zcftp: unknown option or missing value: %.*s\n",
+		(int)(n > 64 ? 64 : n), word);
+	return -1;
+}
+
 /* Parse options of argv[0..argc) (argv[0] is skipped, as a program name);
  * `head` stops at the first non-option. 0, 1 (help shown) or -1. */
 static int parse_opts(int argc, char **argv, int head, struct mirror_opts *o)
 {
 	int c, rc = 0;
 	optind = 0;	/* glibc: full re-initialisation for this vector */
+	opterr = 0;	/* getopt would echo "--opt=ftp://u:PASSWORD@..." */
 	while (rc == 0 && (c = getopt_long(argc, argv, head ? "+" SHORT_OPTS : SHORT_OPTS,
 					   long_opts, NULL)) != -1)
-		rc = take_opt(c, optarg, o);
+		rc = c == '?' ? bad_opt(argv[optind - 1]) : take_opt(c, optarg, o);
 	return rc;
 }
 
@@ -159,6 +174,25 @@ static const struct subcommand *find_sub(const char *name)
 		if (strcmp(name, subcommands[i].name) == 0)
 			return &subcommands[i];
 	return NULL;
+}
+
+/* Name an unknown command without ever echoing a password: a URL is
+ * shown through url_format(), anything else that might hold one not at
+ * all. */
+static void report_unknown(const char *arg)
+{
+	struct zc_url u;
+	char shown[URL_PATH_MAX + 3 * URL_FIELD_MAX];
+	if (url_parse(arg, &u) == 0) {
+		url_format(&u, shown, sizeof shown);
+		url_wipe(&u);
+		fprintf(stderr, "zcftp: unknown command '%s' (the command goes before the URL)\n",
+			shown);
+	} else if (strchr(arg, '@') || strstr(arg, "://")) {
+		fprintf(stderr, "zcftp: unknown command (a URL?); the command goes first\n");
+	} else {
+		fprintf(stderr, "zcftp: unknown command '%s'\n", arg);
+	}
 }
 
 /* zcftp [options] COMMAND [options] ARGS: options go before or after the
@@ -174,7 +208,7 @@ int main(int argc, char **argv)
 	const struct subcommand *sub = rc == 0 && at < argc ? find_sub(argv[at]) : NULL;
 	if (rc == 0 && !sub) {
 		if (at < argc)
-			fprintf(stderr, "zcftp: unknown command '%s'\n", argv[at]);
+			report_unknown(argv[at]);
 		usage(stderr);
 		rc = -1;
 	}

@@ -121,6 +121,20 @@ def test_errors_exit_2():
         zc.run("mirror", "--parallel", "0", "a", "ftp://h/", check=2)
 
 
+def test_usage_errors_hide_password():
+    """A URL where the command or an option should be is never echoed
+    with its password (no server needed: these fail before connecting)."""
+    u = "ftp://bob:%s@127.0.0.1:1/" % SECRET
+    for args in ([u, "./x"], ["ftp:/bob:%s@h/" % SECRET, "x"], ["bob:%s@h" % SECRET],
+                 ["--bogus=" + u, "ls"], ["ls", "--bogus=" + u],
+                 ["-X" + u], ["ls", "--bogus" + u]):
+        p = zc.run(*args, check=2)
+        no_secret(p)
+        assert "unknown" in p.err, (args, p.err)
+    p = zc.run(u, "./x", check=2)
+    assert "ftp://bob@127.0.0.1:1/" in p.err, p.err
+
+
 if __name__ == "__main__":
     try:
         zt.main(globals())
