@@ -92,6 +92,20 @@ static void trace(const struct ftpconn *c, const char *dir, const char *line, si
 	fprintf(stderr, "[%d] %s %.*s\n", c->fd, dir, (int)n, line);
 }
 
+/*
+ * A control connection that failed a read or a write (timeout, reset, a
+ * malformed reply) is out of step: a reply still on its way would be
+ * taken for the NEXT command's (a late HASH of one file read as
+ * another's). It is closed, so the next use reconnects (-ENOTCONN is
+ * transient). Returns rc.
+ */
+static int conn_failed(struct ftpconn *c, int rc)
+{
+	if (rc < 0)
+		ftp_close(c, 0);
+	return rc;
+}
+
 int ftp_send(struct ftpconn *c, const char *fmt, ...)
 {
 	char line[CMD_MAX];
@@ -111,7 +125,7 @@ int ftp_send(struct ftpconn *c, const char *fmt, ...)
 	int rc = conn_write(c, line, (size_t)n + 2);
 	/* USER/PASS lines may carry secrets: do not leave them on the stack. */
 	explicit_bzero(line, sizeof line);
-	return rc;
+	return conn_failed(c, rc);
 }
 
 int ftp_send_lines(struct ftpconn *c, const char *const *lines, size_t n)
@@ -128,12 +142,14 @@ int ftp_send_lines(struct ftpconn *c, const char *const *lines, size_t n)
 		zbuf_puts(&b, "\r\n");
 	}
 	int rc = b.err ? b.err : c->fd < 0 ? -ENOTCONN : conn_write(c, b.p, b.len);
+	if (!b.err)
+		rc = conn_failed(c, rc);
 	zbuf_free(&b);
 	return rc;
 }
 
 /* Read one reply from the socket into c->rr. Returns the code or -errno. */
-static int read_one(struct ftpconn *c)
+static int read_one_raw(struct ftpconn *c)
 {
 	reply_reader_reset_reply(&c->rr);
 	for (;;) {
@@ -159,6 +175,13 @@ static int read_one(struct ftpconn *c)
 	snprintf(c->msg, sizeof c->msg, "%d %.*s", c->code, (int)l, t);
 	trace(c, "<--", c->msg, strlen(c->msg));
 	return c->code;
+}
+
+/* read_one_raw(), closing the connection on any failure. */
+static int read_one(struct ftpconn *c)
+{
+	int rc = c->fd < 0 ? -ENOTCONN : read_one_raw(c);
+	return rc < 0 ? conn_failed(c, rc) : rc;
 }
 
 int ftp_flush(struct ftpconn *c)

@@ -104,7 +104,11 @@ int ftp_send(struct ftpconn *c, const char *fmt, ...)
 /* Send n command lines (without CRLF) in one write; same checks. */
 int ftp_send_lines(struct ftpconn *c, const char *const *lines, size_t n);
 /* Read the next reply (after those of deferred commands). Returns the
- * code (100..599) or a negative error; c->code/c->msg are set. */
+ * code (100..599) or a negative error; c->code/c->msg are set.
+ * Any failure to read or write the control connection (timeout, reset,
+ * malformed reply), here and in ftp_send*(), CLOSES it (ftp_close(c, 0)):
+ * a late reply must never be taken for the next command's. Later calls
+ * get -ENOTCONN until ftp_connect(). */
 int ftp_reply(struct ftpconn *c);
 /* ftp_send() + ftp_reply(). */
 int ftp_cmd(struct ftpconn *c, const char *fmt, ...)

@@ -75,7 +75,11 @@ static int make_remote_root(struct mrun *m)
 		if (*s != '/' && *s != '\0')
 			continue;
 		snprintf(path, sizeof path, "%.*s", (int)(s - m->rroot), m->rroot);
-		(void)ftp_path_cmd(&m->conn[0], "MKD", path);
+		/* 550 for an existing component is fine; a network error
+		 * closed the connection and leaves a stale c->code. */
+		int rc = ftp_path_cmd(&m->conn[0], "MKD", path);
+		if (rc < 0 && rc != -EREMOTEIO)
+			return rc;
 		if (!*s)
 			break;
 	}

@@ -5,10 +5,9 @@ a late reply is never matched to the next command, listings without
 size/modify facts, remote names that look like our temp files, and
 endless remote trees. The odd servers are small fakes in this file."""
 import os
-import socket
+import shutil
 import sys
 import tempfile
-import threading
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import zctest as zt
@@ -45,6 +44,37 @@ def test_symlinked_dir_stays_inside():
             with open(os.path.join(local, "ok"), "rb") as f:
                 assert f.read() == b"ok"
             assert os.path.islink(os.path.join(local, "sub"))
+
+
+MTIME_2020 = 1577836800     # FakeFTP.MTIME
+
+
+def test_late_reply_not_taken_for_next():
+    """HASH of a answers after the timeout; the client must not take
+    that late reply for b's HASH (b changed, same size and mtime)."""
+    import hashlib
+    x, y, z = b"X" * 100, b"Y" * 100, b"Z" * 100
+    late = []
+
+    def on_cmd(no, verb, arg):
+        if verb == "HASH" and arg == "/t/a" and not late:
+            late.append(no)
+            return (1.6, "213 SHA-256 0-100 %s /t/a" % hashlib.sha256(x).hexdigest())
+        return None
+
+    with zc.FakeFTP(files={"/t/a": x, "/t/b": y}, on_cmd=on_cmd) as srv:
+        local = tempfile.mkdtemp(prefix="zcftp-late-")
+        try:
+            zc.write(os.path.join(local, "a"), z, mtime=MTIME_2020)
+            zc.write(os.path.join(local, "b"), x, mtime=MTIME_2020)
+            p = zc.run("mirror", "--checksum", "--timeout", "1", "-P", "1",
+                       "--retries", "0", srv.url("/t"), local)
+            assert p.returncode in (0, 1), p.err
+            with open(os.path.join(local, "b"), "rb") as f:
+                assert f.read() == y, "b not updated:\n" + p.out + p.err
+            assert late, "the fake server saw no HASH /t/a"
+        finally:
+            shutil.rmtree(local, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -146,3 +146,178 @@ def part_files(root):
 def cleanup():
     if _home:
         shutil.rmtree(_home, ignore_errors=True)
+
+
+class FakeFTP:
+    """A small fake FTP server on 127.0.0.1 for behaviour zcftpd never
+    shows (late replies, missing MLSD facts, hostile names, endless
+    trees). One thread per control connection; EPSV data connections.
+
+    files: {"/path": bytes}; dirs: a set of "/path" (parents of files are
+    added). Hooks, all optional:
+      facts(path, kind, data) -> the MLSD/MLST fact string for an entry;
+      listing(path) -> [(name, facts)] overriding the tree for MLSD;
+      on_cmd(conn_no, verb, arg) -> None, or (delay_seconds, reply_line).
+    Use as a context manager; .port, .log (every (conn_no, line) seen)."""
+
+    MTIME = "20200101000000"
+
+    def __init__(self, files=None, dirs=(), facts=None, listing=None, on_cmd=None):
+        import socket
+        import threading
+        self.files = dict(files or {})
+        self.dirs = set(dirs) | {"/"}
+        for p in self.files:
+            while p != "/":
+                p = os.path.dirname(p)
+                self.dirs.add(p)
+        self.facts = facts or self.default_facts
+        self.listing = listing
+        self.on_cmd = on_cmd
+        self.log = []
+        self.lock = threading.Lock()
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.nconn = 0
+        self.stopping = False
+        self.threads = []
+        t = threading.Thread(target=self._accept, daemon=True)
+        t.start()
+
+    def default_facts(self, path, kind, data):
+        if kind == "dir":
+            return "type=dir;modify=%s;" % self.MTIME
+        return "type=file;size=%d;modify=%s;" % (len(data), self.MTIME)
+
+    def url(self, path="/"):
+        return "ftp://u:fake-pw@127.0.0.1:%d%s" % (self.port, path)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stopping = True
+        self.sock.close()
+        for t in self.threads:
+            t.join(2)
+
+    def _accept(self):
+        import threading
+        import socket
+        while not self.stopping:
+            try:
+                s, _ = self.sock.accept()
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            s.settimeout(None)
+            self.nconn += 1
+            t = threading.Thread(target=self._serve, args=(s, self.nconn), daemon=True)
+            self.threads.append(t)
+            t.start()
+
+    def _entries(self, path):
+        if self.listing:
+            return self.listing(path)
+        parent = path.rstrip("/") or "/"
+        pre = parent.rstrip("/") + "/"
+        out = []
+        for d in sorted(self.dirs):
+            if d != "/" and os.path.dirname(d) == parent:
+                out.append((os.path.basename(d), self.facts(d, "dir", None)))
+        for f, data in sorted(self.files.items()):
+            if f.startswith(pre) and "/" not in f[len(pre):]:
+                out.append((os.path.basename(f), self.facts(f, "file", data)))
+        return out
+
+    def _data(self, c, lsock, payload):
+        import socket
+        lsock.settimeout(5)
+        try:
+            d, _ = lsock.accept()
+        except socket.timeout:
+            return False
+        finally:
+            lsock.close()
+        d.sendall(payload)
+        d.close()
+        return True
+
+    def _serve(self, c, no):
+        import hashlib
+        import socket
+        import time
+        f = c.makefile("rb")
+        lsock = None
+        rest = 0
+        try:
+            c.sendall(b"220 fake\r\n")
+            for raw in f:
+                line = raw.decode("utf-8", "replace").rstrip("\r\n")
+                verb, _, arg = line.partition(" ")
+                verb = verb.upper()
+                with self.lock:
+                    self.log.append((no, line))
+                hook = self.on_cmd(no, verb, arg) if self.on_cmd else None
+                if hook:
+                    time.sleep(hook[0])
+                    c.sendall(hook[1].encode() + b"\r\n")
+                    continue
+                if verb == "USER":
+                    c.sendall(b"331 pw\r\n")
+                elif verb == "PASS":
+                    c.sendall(b"230 ok\r\n")
+                elif verb == "FEAT":
+                    c.sendall(b"211-Features:\r\n MLST type*;size*;modify*;\r\n"
+                              b" HASH SHA-256*\r\n EPSV\r\n REST STREAM\r\n SIZE\r\n"
+                              b" MDTM\r\n211 End\r\n")
+                elif verb in ("TYPE", "OPTS", "MFMT", "NOOP"):
+                    c.sendall(b"200 ok\r\n")
+                elif verb == "EPSV":
+                    lsock = socket.socket()
+                    lsock.bind(("127.0.0.1", 0))
+                    lsock.listen(1)
+                    c.sendall(b"229 ok (|||%d|)\r\n" % lsock.getsockname()[1])
+                elif verb == "REST":
+                    rest = int(arg)
+                    c.sendall(b"350 ok\r\n")
+                elif verb == "MLSD" and lsock:
+                    ents = self._entries(arg)
+                    c.sendall(b"150 here\r\n")
+                    body = "".join("%s %s\r\n" % (fa, n) for n, fa in ents)
+                    self._data(c, lsock, body.encode())
+                    lsock = None
+                    c.sendall(b"226 done\r\n")
+                elif verb == "MLST" and (arg in self.files or arg in self.dirs):
+                    fa = self.facts(arg, "file", self.files[arg]) if arg in self.files \
+                        else self.facts(arg, "dir", None)
+                    c.sendall(("250-x\r\n %s %s\r\n250 End\r\n" % (fa, arg)).encode())
+                elif verb == "RETR" and lsock and arg in self.files:
+                    c.sendall(b"150 here\r\n")
+                    self._data(c, lsock, self.files[arg][rest:])
+                    lsock, rest = None, 0
+                    c.sendall(b"226 done\r\n")
+                elif verb == "HASH" and arg in self.files:
+                    h = hashlib.sha256(self.files[arg]).hexdigest()
+                    c.sendall(("213 SHA-256 0-%d %s %s\r\n"
+                               % (len(self.files[arg]), h, arg)).encode())
+                elif verb == "SIZE" and arg in self.files:
+                    c.sendall(b"213 %d\r\n" % len(self.files[arg]))
+                elif verb == "MDTM" and arg in self.files:
+                    c.sendall(("213 %s\r\n" % self.MTIME).encode())
+                elif verb == "QUIT":
+                    c.sendall(b"221 bye\r\n")
+                    break
+                else:
+                    if lsock:
+                        lsock.close()
+                        lsock = None
+                    c.sendall(b"550 no\r\n")
+        except OSError:
+            pass
+        finally:
+            c.close()
