@@ -15,7 +15,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
 #include <openssl/err.h>
+#include <openssl/rand.h>
 #include <openssl/x509.h>
 
 #include "sys.h"
@@ -164,6 +166,71 @@ static int load_cert(SSL_CTX *ctx, const struct tls_config *c, char *err, size_t
  * clients that prefer them and for TLS 1.3. The session id context must
  * be set or OpenSSL refuses to resume.
  */
+/*
+ * Binding data connections to *this* control connection. Ticket keys are
+ * shared by every session process (the ctx is made before forking), so a
+ * ticket from any connection to this server would resume. Each control
+ * handshake therefore draws a random token that rides in every session
+ * and ticket issued in this process (ticket appdata, also exported with
+ * the session under privilege separation); a data connection must resume
+ * a session carrying it.
+ */
+static unsigned char bind_token[TLS_BIND_LEN];
+static int bind_set;
+
+static int ticket_gen(SSL *s, void *arg)
+{
+	SSL_SESSION *ss = SSL_get_session(s);
+	if (bind_set && ss && !SSL_SESSION_set1_ticket_appdata(ss, bind_token, sizeof bind_token))
+		return 0;
+	return 1;
+}
+
+/* A session is ours if it carries this process's token (or none is set). */
+static int session_bound(SSL_SESSION *ss)
+{
+	void *d = NULL;
+	size_t n = 0;
+	if (!bind_set)
+		return 1;
+	return SSL_SESSION_get0_ticket_appdata(ss, &d, &n) == 1 && n == sizeof bind_token
+		&& CRYPTO_memcmp(d, bind_token, n) == 0;
+}
+
+/* Checked here, when the ticket is opened, before the handshake goes on:
+ * after it, the tickets this handshake issues would already carry our
+ * token (ticket_gen). A foreign ticket is ignored: full handshake, and
+ * the data connection is then refused for not resuming. */
+static SSL_TICKET_RETURN ticket_dec(SSL *s, SSL_SESSION *ss, const unsigned char *name,
+				    size_t name_len, SSL_TICKET_STATUS status, void *arg)
+{
+	switch (status) {
+	case SSL_TICKET_SUCCESS:
+		return session_bound(ss) ? SSL_TICKET_RETURN_USE : SSL_TICKET_RETURN_IGNORE_RENEW;
+	case SSL_TICKET_SUCCESS_RENEW:
+		return session_bound(ss) ? SSL_TICKET_RETURN_USE_RENEW : SSL_TICKET_RETURN_IGNORE_RENEW;
+	case SSL_TICKET_EMPTY:
+	case SSL_TICKET_NO_DECRYPT:
+		return SSL_TICKET_RETURN_IGNORE_RENEW;
+	default:
+		return SSL_TICKET_RETURN_IGNORE;
+	}
+}
+
+void tls_bind_new(void)
+{
+	bind_set = RAND_bytes(bind_token, sizeof bind_token) == 1;
+}
+
+void tls_bind_session(SSL *control)
+{
+	SSL_SESSION *ss = SSL_get_session(control);
+	/* TLS 1.2 session ids resume this very object from the cache. */
+	if (bind_set && ss)
+		SSL_SESSION_set1_ticket_appdata(ss, bind_token, sizeof bind_token);
+}
+
+
 static int set_sessions(SSL_CTX *ctx, char *err, size_t errsz)
 {
 	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_SERVER);
@@ -174,6 +241,10 @@ static int set_sessions(SSL_CTX *ctx, char *err, size_t errsz)
 		return -EINVAL;
 	}
 	SSL_CTX_set_options(ctx, SSL_OP_CIPHER_SERVER_PREFERENCE);
+	if (!SSL_CTX_set_session_ticket_cb(ctx, ticket_gen, ticket_dec, NULL)) {
+		tls_err_text(err, errsz, "TLS ticket callbacks");
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -320,6 +391,14 @@ int tls_session_import(SSL_CTX *ctx, const unsigned char *der, size_t len)
 	if (!sess) {
 		ERR_clear_error();
 		return -EINVAL;
+	}
+	/* Under privilege separation this process did not make the control
+	 * handshake: the session brings the token along. */
+	void *d = NULL;
+	size_t n = 0;
+	if (SSL_SESSION_get0_ticket_appdata(sess, &d, &n) == 1 && n == sizeof bind_token) {
+		memcpy(bind_token, d, n);
+		bind_set = 1;
 	}
 	int ok = SSL_CTX_add_session(ctx, sess);
 	SSL_SESSION_free(sess);

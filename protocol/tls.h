@@ -183,6 +183,13 @@ const char *tls_cipher_name(SSL *s);
  * buffer after use and never log it.
  */
 int tls_session_export(SSL *s, unsigned char *buf, size_t bufsz);
+/* Bind data connections to the control connection just handshaken (see
+ * tls.c): a fresh random token for this process's sessions and tickets;
+ * a ticket without it is not resumed. */
+#define TLS_BIND_LEN 16
+void tls_bind_new(void);
+/* After the control handshake: put the token on its session too. */
+void tls_bind_session(SSL *control);
 int tls_session_import(SSL_CTX *ctx, const unsigned char *der, size_t len);
 
 /* The last OpenSSL error as text (queue cleared), for log lines. */

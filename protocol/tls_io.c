@@ -138,7 +138,12 @@ SSL *tls_accept(SSL_CTX *ctx, int fd, int timeout_ms, char *err, size_t errsz)
 	if (!s)
 		return NULL;
 	SSL_set_accept_state(s);
-	return handshake(s, fd, timeout_ms, err, errsz) < 0 ? NULL : s;
+	/* The token must exist before the handshake issues tickets. */
+	tls_bind_new();
+	if (handshake(s, fd, timeout_ms, err, errsz) < 0)
+		return NULL;
+	tls_bind_session(s);
+	return s;
 }
 
 /*

@@ -114,6 +114,53 @@ def test_prelogin_worker_cannot_write_the_transfer_log():
         r.close()
 
 
+def test_data_connection_cannot_resume_another_connections_session():
+    """Session reuse must tie a data connection to *this* control
+    connection: a session (ticket) from another connection to the same
+    server, e.g. an attacker behind the same NAT, is refused with 522."""
+    import ftplib
+    import ssl
+    import ftps_helpers as fh
+    with fh.start_tls_server() as srv:
+        with open(srv.path("f.txt"), "wb") as f:
+            f.write(DATA)
+        attacker = fh.ftps(srv)
+        attacker.voidcmd("NOOP")		# its TLS 1.3 tickets have arrived
+        stolen = attacker.sock.session
+        assert stolen is not None
+        victim = fh.ftps(srv)
+        victim.voidcmd("TYPE I")
+        rep = victim.sendcmd("EPSV")
+        port = int(rep.split("|||")[1].split("|")[0])
+        raw = socket.create_connection(("127.0.0.1", port), zt.TIMEOUT)
+        victim.putcmd("RETR f.txt")
+        assert victim.getresp().startswith("150")
+        got = b""
+        try:
+            # The stolen session is offered; the server must not resume it.
+            d = attacker.context.wrap_socket(raw, server_hostname="127.0.0.1", session=stolen)
+            d.settimeout(zt.TIMEOUT)
+            while True:
+                b = d.recv(65536)
+                if not b:
+                    break
+                got += b
+        except (ssl.SSLError, OSError):
+            pass
+        assert got == b"", "data went to a connection resuming another session"
+        try:
+            final = victim.getresp()
+        except ftplib.error_perm as e:
+            final = str(e)
+        assert final.startswith("522"), final
+        # The victim's own transfers still work.
+        out = []
+        victim.retrbinary("RETR f.txt", out.append)
+        assert b"".join(out) == DATA
+        victim.quit()
+        attacker.quit()
+
+
 def test_root_without_privsep_still_drops_to_the_user():
     """privsep = false as root must not leave sessions as uid 0 (a
     SITE CHMOD 4755 on an uploaded file made a setuid-root binary)."""
