@@ -41,23 +41,43 @@ static int local_target(const char *remote, const char *local, char *buf, size_t
 	return len < 0 || (size_t)len >= n ? -ENAMETOOLONG : 0;
 }
 
-/* Size and mtime: MLST when offered, else SIZE + MDTM; -1 unknown. */
+#define SIZE_IS_DIR (FTP_SIZE_UNKNOWN - 1)
+
+/* "213 1234": the size, FTP_SIZE_UNKNOWN when it is not a number. */
+static uint64_t parse_size(const char *t)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(t, &end, 10);
+	if (end == t || errno || v >= SIZE_IS_DIR || (*end && *end != ' ' && *end != '\n'))
+		return FTP_SIZE_UNKNOWN;
+	return (uint64_t)v;
+}
+
+/* Size and mtime: MLST when offered, else (or for a fact MLST left out)
+ * SIZE and MDTM; FTP_SIZE_UNKNOWN / FTP_MTIME_UNKNOWN when unknown, and
+ * an unknown size always means a full RETR. */
 static void remote_info(struct zc_session *s, uint64_t *size, time_t *mtime)
 {
 	struct listing_entry e;
 	char name[4096];
-	*size = UINT64_MAX;
-	*mtime = -1;
+	*size = FTP_SIZE_UNKNOWN;
+	*mtime = FTP_MTIME_UNKNOWN;
 	if (ftp_stat(&s->c, s->url.path, &e, name, sizeof name) == 0) {
-		*size = e.type == 'd' ? UINT64_MAX - 1 : e.size;
+		if (e.type == 'd') {
+			*size = SIZE_IS_DIR;
+			return;
+		}
+		*size = e.size;
 		*mtime = e.mtime;
-		return;
 	}
-	if (ftp_cmd(&s->c, "SIZE %s", s->url.path) == FTP_R_FILE_STATUS)
-		*size = strtoull(ftp_text(&s->c), NULL, 10);
-	if (ftp_cmd(&s->c, "MDTM %s", s->url.path) == FTP_R_FILE_STATUS &&
+	if (*size == FTP_SIZE_UNKNOWN &&
+	    ftp_cmd(&s->c, "SIZE %s", s->url.path) == FTP_R_FILE_STATUS)
+		*size = parse_size(ftp_text(&s->c));
+	if (*mtime == FTP_MTIME_UNKNOWN &&
+	    ftp_cmd(&s->c, "MDTM %s", s->url.path) == FTP_R_FILE_STATUS &&
 	    listing_parse_time(ftp_text(&s->c), mtime) < 0)
-		*mtime = -1;
+		*mtime = FTP_MTIME_UNKNOWN;
 }
 
 static void on_progress(uint64_t bytes, void *arg)
@@ -71,7 +91,7 @@ static int fetch(struct zc_session *s, const char *target, const struct mirror_o
 	uint64_t size, off = 0;
 	time_t mtime;
 	remote_info(s, &size, &mtime);
-	if (size == UINT64_MAX - 1)
+	if (size == SIZE_IS_DIR)
 		return -EISDIR;
 	zc_strlcpy(dirbuf, target, sizeof dirbuf);
 	int len = snprintf(part, sizeof part, "%s/%s%s", dirname(dirbuf),
@@ -90,9 +110,9 @@ static int fetch(struct zc_session *s, const char *target, const struct mirror_o
 	}
 	struct progress prog;
 	progress_init(&prog, o->quiet ? PROG_QUIET : PROG_TTY, o->verbose, stdout);
-	progress_set_total(&prog, 1, size == UINT64_MAX ? 0 : size - off);
+	progress_set_total(&prog, 1, size == FTP_SIZE_UNKNOWN ? 0 : size - off);
 	struct xfer_opts xo;
-	struct xfer_result r;
+	struct xfer_result r = { 0 };
 	xfer_opts_init(&xo);
 	xo.timeout_ms = o->timeout_ms;
 	xo.rate_limit = o->rate_limit;
@@ -102,7 +122,7 @@ static int fetch(struct zc_session *s, const char *target, const struct mirror_o
 	progress_file_done(&prog, 0, "get", target, rc == 0 ? r.bytes : 0, rc == 0);
 	progress_finish(&prog);
 	progress_destroy(&prog);
-	if (rc == 0 && mtime >= 0 && !o->no_mtime) {
+	if (rc == 0 && mtime != FTP_MTIME_UNKNOWN && !o->no_mtime) {
 		struct timespec ts[2] = { { .tv_nsec = UTIME_OMIT }, { .tv_sec = mtime } };
 		if (futimens(fd, ts) < 0)
 			rc = -errno;

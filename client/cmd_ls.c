@@ -18,6 +18,11 @@ static void fill_mode(struct listing_entry *e)
 		e->mode |= e->type == 'd' ? S_IFDIR : e->type == 'l' ? S_IFLNK : S_IFREG;
 	if (e->nlink == 0)
 		e->nlink = 1;
+	/* Facts the server left out: show what "ls" would for nothing known. */
+	if (e->size == FTP_SIZE_UNKNOWN)
+		e->size = 0;
+	if (e->mtime == FTP_MTIME_UNKNOWN)
+		e->mtime = 0;
 }
 
 static int print_entry(void *arg, const struct listing_entry *ein)

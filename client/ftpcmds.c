@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <strings.h>
 
 #include "ftpconn.h"
 
@@ -68,5 +69,39 @@ int ftp_stat(struct ftpconn *c, const char *path, struct listing_entry *e,
 		return -EPROTO;
 	l++;
 	size_t len = strcspn(l, "\n");
-	return listing_parse_mlsx(l, len, e, name, namesz) < 0 ? -EPROTO : 0;
+	return ftp_parse_mlsx(l, len, e, name, namesz) < 0 ? -EPROTO : 0;
+}
+
+/* 1 when the fact list (before the first space) has "key=" + a digit. */
+static int has_fact(const char *line, size_t len, const char *key)
+{
+	size_t k = strlen(key);
+	const char *sp = memchr(line, ' ', len);
+	const char *end = sp ? sp : line + len;
+	for (const char *f = line; f < end; ) {
+		const char *semi = memchr(f, ';', (size_t)(end - f));
+		const char *fe = semi ? semi : end;
+		if ((size_t)(fe - f) > k + 1 && strncasecmp(f, key, k) == 0 &&
+		    f[k] == '=' && f[k + 1] >= '0' && f[k + 1] <= '9')
+			return 1;
+		f = fe + 1;
+	}
+	return 0;
+}
+
+int ftp_parse_mlsx(const char *line, size_t len, struct listing_entry *e,
+		   char *name, size_t namesz)
+{
+	int rc = listing_parse_mlsx(line, len, e, name, namesz);
+	if (rc < 0)
+		return rc;
+	if (len && line[0] == ' ')
+		line++, len--;
+	/* RFC 3659 7.1: every fact is optional; the parser leaves 0 (an
+	 * empty file, 1970) for a missing one, which must not be trusted. */
+	if (!has_fact(line, len, "size"))
+		e->size = FTP_SIZE_UNKNOWN;
+	if (!has_fact(line, len, "modify"))
+		e->mtime = FTP_MTIME_UNKNOWN;
+	return rc;
 }

@@ -162,6 +162,16 @@ int ftp_stat(struct ftpconn *c, const char *path, struct listing_entry *e,
 	     char *name, size_t namesz);
 /* MFMT (RFC-style "YYYYMMDDHHMMSS path"); defer != 0 does not wait. */
 int ftp_mfmt(struct ftpconn *c, const char *path, time_t t, int defer);
+/* What ftp_parse_mlsx() leaves for a fact the server did not send. */
+#define FTP_SIZE_UNKNOWN UINT64_MAX
+#define FTP_MTIME_UNKNOWN ((time_t)-1)
+/*
+ * listing_parse_mlsx(), but a missing (or non-numeric) size or modify
+ * fact gives FTP_SIZE_UNKNOWN / FTP_MTIME_UNKNOWN instead of 0. Same
+ * returns.
+ */
+int ftp_parse_mlsx(const char *line, size_t len, struct listing_entry *e,
+		   char *name, size_t namesz);
 /* HASH path (whole file) in c->hash_algo: lowercase hex into hex. */
 int ftp_hash(struct ftpconn *c, const char *path, char *hex, size_t n);
 /* One verb with a path (MKD, RMD, DELE, ...): 0 when the reply is 2xx. */

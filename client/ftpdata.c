@@ -355,7 +355,7 @@ static int parse_lines(const struct zbuf *b, int mlsd, ftp_list_cb cb, void *arg
 		if (len && p[len - 1] == '\r')
 			len--;
 		struct listing_entry e;
-		int rc = mlsd ? listing_parse_mlsx(p, len, &e, name, sizeof name)
+		int rc = mlsd ? ftp_parse_mlsx(p, len, &e, name, sizeof name)
 			      : listing_parse_list(p, len, &e, name, sizeof name, now);
 		p = next;
 		if (rc < 0 || e.type == 'c' || e.type == 'p' || is_dot(name))

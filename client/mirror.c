@@ -162,7 +162,8 @@ void exec_checksums(struct mrun *m)
 	for (size_t i = 0; i < m->src.n; i++) {
 		const struct mentry *s = &m->src.v[i], *d;
 		if (s->type == 'f' && (d = mlist_find(&m->dst, s->path)) &&
-		    d->type == 'f' && d->size == s->size)
+		    d->type == 'f' && (d->size == s->size || d->size == MENTRY_SIZE_UNKNOWN ||
+					s->size == MENTRY_SIZE_UNKNOWN))
 			m->items[n++] = i;
 	}
 	mrun_pool(m, n, hash_item);

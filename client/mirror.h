@@ -15,12 +15,18 @@
 #include <stdint.h>
 #include <time.h>
 
+/* A server may leave out MLSD's size and modify facts (RFC 3659 7.1):
+ * the plan then compares by what is known. Same values as ftpconn.h's
+ * FTP_SIZE_UNKNOWN and FTP_MTIME_UNKNOWN. */
+#define MENTRY_SIZE_UNKNOWN UINT64_MAX
+#define MENTRY_MTIME_UNKNOWN ((time_t)-1)
+
 struct mentry {
 	char *path;		/* owned */
 	char type;		/* 'f' file, 'd' dir, 'l' symlink, 'o' other */
 	int mtime_prec;		/* seconds: 1 (MLSD, local), 60 or 86400 (LIST) */
-	uint64_t size;
-	time_t mtime;		/* UTC seconds */
+	uint64_t size;		/* or MENTRY_SIZE_UNKNOWN */
+	time_t mtime;		/* UTC seconds, or MENTRY_MTIME_UNKNOWN */
 	char *hash;		/* owned hex digest, NULL when not computed */
 };
 
@@ -102,10 +108,12 @@ struct mplan_opts {
  * The plan: merge sorted src and dst. Pure: no I/O, no clock.
  * - only in src, not excluded: 'd' -> MKDIR, 'f' -> COPY "new";
  *   other types are skipped (symlinks are not mirrored).
- * - in both: 'f'/'f' -> COPY "size" when sizes differ; with checksum and
+ * - in both: 'f'/'f' -> COPY "size" when sizes differ (both known); with checksum and
  *   both hashes: COPY "checksum" when they differ, MTIME when equal but
  *   mtimes differ under MT_EXACT; else by o->mtime_mode (equal when
- *   |a - b| < max(mtime_prec)). 'd'/'d' -> nothing. Otherwise CONFLICT.
+ *   |a - b| < max(mtime_prec); an unknown mtime on either side counts as
+ *   equal, so a server without facts never causes endless copies).
+ *   'd'/'d' -> nothing. Otherwise CONFLICT.
  * - only in dst, not excluded, with o->delete: DELETE. Deletes are
  *   emitted in REVERSE path order after everything else, so a directory
  *   is removed after its content.

@@ -72,7 +72,8 @@ void exec_dir_mtimes(struct mrun *m)
 		return;
 	for (size_t i = 0; i < m->src.n; i++) {
 		const struct mentry *d = &m->src.v[i];
-		if (d->type != 'd' || mrun_under_conflict(m, d->path))
+		if (d->type != 'd' || d->mtime == MENTRY_MTIME_UNKNOWN ||
+		    mrun_under_conflict(m, d->path))
 			continue;
 		if (m->upload)
 			remote_dir_mtime(m, d);

@@ -82,7 +82,7 @@ static int open_part(int dfd, const char *part, int resume, uint64_t size,
 static int finish_part(struct mrun *m, int dfd, int fd, const struct mentry *s,
 		       const char *part, const char *name)
 {
-	if (!m->o->no_mtime) {
+	if (!m->o->no_mtime && s->mtime != MENTRY_MTIME_UNKNOWN) {
 		struct timespec ts[2] = { { .tv_nsec = UTIME_OMIT },
 					  { .tv_sec = s->mtime } };
 		if (futimens(fd, ts) < 0) {

@@ -158,7 +158,7 @@ static int push(struct mplan *p, enum mact_kind k, const struct mentry *s,
 	p->v[p->n++] = (struct mact){ .kind = k, .path = s ? s->path : d->path,
 		.src = s, .dst = d, .why = why };
 	p->count[k]++;
-	if (k == MACT_COPY)
+	if (k == MACT_COPY && s->size != MENTRY_SIZE_UNKNOWN)
 		p->copy_bytes += s->size;
 	return 0;
 }
@@ -168,9 +168,12 @@ static int excluded(const struct mplan_opts *o, const struct mentry *e)
 	return mfilter_excluded(o->filter, e->path, e->type == 'd');
 }
 
-/* Compare two mtimes at the coarser precision of the two. */
+/* Compare two mtimes at the coarser precision of the two; an unknown
+ * one compares equal. */
 static int mtime_cmp(const struct mentry *s, const struct mentry *d)
 {
+	if (s->mtime == MENTRY_MTIME_UNKNOWN || d->mtime == MENTRY_MTIME_UNKNOWN)
+		return 0;
 	int prec = s->mtime_prec > d->mtime_prec ? s->mtime_prec : d->mtime_prec;
 	long long diff = (long long)s->mtime - (long long)d->mtime;
 	if (diff > -prec && diff < prec)
@@ -183,7 +186,8 @@ static int plan_files(struct mplan *p, const struct mentry *s,
 		      const struct mentry *d, const struct mplan_opts *o)
 {
 	int mt = mtime_cmp(s, d);
-	if (s->size != d->size)
+	if (s->size != d->size && s->size != MENTRY_SIZE_UNKNOWN &&
+	    d->size != MENTRY_SIZE_UNKNOWN)
 		return push(p, MACT_COPY, s, d, "size");
 	if (o->checksum && s->hash && d->hash) {
 		if (strcmp(s->hash, d->hash) != 0)

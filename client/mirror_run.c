@@ -23,7 +23,9 @@ static void print_plan(const struct mrun *m, const char *src, const char *dst)
 		const struct mact *a = &p->v[i];
 		const char *verb = a->kind == MACT_COPY ? (m->upload ? "put" : "get")
 							 : mact_name(a->kind);
-		if (a->kind == MACT_COPY)
+		if (a->kind == MACT_COPY && a->src->size == MENTRY_SIZE_UNKNOWN)
+			printf("%-8s %s (size unknown, %s)\n", verb, a->path, a->why);
+		else if (a->kind == MACT_COPY)
 			printf("%-8s %s (%" PRIu64 " bytes, %s)\n", verb, a->path,
 			       a->src->size, a->why);
 		else

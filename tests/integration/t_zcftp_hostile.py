@@ -77,6 +77,53 @@ def test_late_reply_not_taken_for_next():
             shutil.rmtree(local, ignore_errors=True)
 
 
+def no_size_facts(path, kind, data):
+    return "type=dir;" if kind == "dir" else "type=file;"
+
+
+def test_get_without_size_fact():
+    """MLST without size (or modify): get must RETR the whole file, and
+    not date it 1970."""
+    data = os.urandom(70000)
+    with zc.FakeFTP(files={"/f.bin": data}, facts=no_size_facts) as srv:
+        local = tempfile.mkdtemp(prefix="zcftp-nosize-")
+        try:
+            out = os.path.join(local, "f.bin")
+            zc.run("get", "-q", srv.url("/f.bin"), out, check=0)
+            with open(out, "rb") as f:
+                assert f.read() == data
+            assert os.stat(out).st_mtime > 1000000000
+        finally:
+            shutil.rmtree(local, ignore_errors=True)
+
+
+def test_mirror_without_facts():
+    """MLSD without size and/or modify: one full download, no 1970
+    mtimes, and a re-run downloads nothing."""
+    files = {"/t/a": b"A" * 3000, "/t/d/b": b"B" * 10, "/t/e": b""}
+    for name, facts in (("neither", no_size_facts),
+                        ("no size", lambda p, k, d: "type=%s;modify=20200101000000;"
+                         % ("dir" if k == "dir" else "file")),
+                        ("no modify", lambda p, k, d: "type=dir;" if k == "dir"
+                         else "type=file;size=%d;" % len(d))):
+        with zc.FakeFTP(files=files, facts=facts) as srv:
+            local = tempfile.mkdtemp(prefix="zcftp-nofacts-")
+            try:
+                zc.run("mirror", "-q", srv.url("/t"), local, check=0)
+                for rel, data in files.items():
+                    pth = os.path.join(local, rel[3:])
+                    with open(pth, "rb") as f:
+                        assert f.read() == data, (name, rel)
+                    assert os.stat(pth).st_mtime > 1000000000, (name, rel)
+                retr = [ln for _, ln in srv.log if ln.startswith("RETR")]
+                assert len(retr) == 3, (name, retr)
+                zc.run("mirror", "-q", srv.url("/t"), local, check=0)
+                again = [ln for _, ln in srv.log if ln.startswith("RETR")]
+                assert again == retr, (name, again)
+            finally:
+                shutil.rmtree(local, ignore_errors=True)
+
+
 if __name__ == "__main__":
     try:
         zt.main(globals())
