@@ -143,6 +143,12 @@ static int list_cb(void *arg, const struct listing_entry *e)
 	}
 	if (join(rel, sizeof rel, x->prefix, e->name) < 0)
 		return 0;
+	/* It would collide with the temp file of "name" (and a local scan
+	 * never sees it, so it would be fetched on every run). */
+	if (strncmp(e->name, MIRROR_PART_PREFIX, strlen(MIRROR_PART_PREFIX)) == 0) {
+		mrun_fail(x->m, rel, "name reserved for zcftp's temporary files: skipped");
+		return 0;
+	}
 	char t = e->type == 'f' || e->type == 'd' || e->type == 'l' ? e->type : 'o';
 	if (t == 'd' && mfilter_excluded(&x->m->o->filter, rel, 1))
 		return 0;

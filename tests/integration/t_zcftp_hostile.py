@@ -124,6 +124,22 @@ def test_mirror_without_facts():
                 shutil.rmtree(local, ignore_errors=True)
 
 
+def test_remote_part_names_skipped():
+    """A remote ".zcftp-part.a" would be a's temp file: never fetched."""
+    with zt.start_server(users=USERS) as srv:
+        remote = os.path.join(srv.home("u"), "p")
+        zc.write(os.path.join(remote, "a"), b"real a" * 1000)
+        zc.write(os.path.join(remote, ".zcftp-part.a"), b"impostor")
+        zc.write(os.path.join(remote, "d", ".zcftp-part.x"), b"impostor")
+        local = os.path.join(tempfile.mkdtemp(dir=srv.tmp), "l")
+        for _ in range(2):
+            p = zc.run("mirror", zc.url(srv, path="/p"), local, check=1)
+            assert ".zcftp-part.a" in p.err and "d/.zcftp-part.x" in p.err, p.err
+            assert listdir_all(local) == ["a", "d"], listdir_all(local)
+            with open(os.path.join(local, "a"), "rb") as f:
+                assert f.read() == b"real a" * 1000
+
+
 if __name__ == "__main__":
     try:
         zt.main(globals())
