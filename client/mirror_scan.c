@@ -63,6 +63,7 @@ static int scan_one(struct mrun *m, int dfd, const char *prefix, const char *nam
 		return 0;
 	if (depth >= MIRROR_DEPTH_MAX) {
 		mrun_fail(m, rel, "directory tree deeper than %d", MIRROR_DEPTH_MAX);
+		m->scan_incomplete = 1;	/* no --delete of what lies below */
 		return 0;
 	}
 	int sub = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC |
@@ -109,10 +110,16 @@ int scan_local(struct mrun *m, struct mlist *out, int follow)
 
 /* ---- remote: a shared queue of directories, drained by the workers */
 
+/* A directory still to list; depth 0 is the root. */
+struct qent {
+	char *rel;
+	int depth;
+};
+
 struct rscan {
 	struct mrun *m;
 	pthread_cond_t cv;
-	char **queue;
+	struct qent *queue;
 	size_t qn, qcap;
 	int busy;
 	int root_rc;
@@ -141,8 +148,14 @@ static int list_cb(void *arg, const struct listing_entry *e)
 		mrun_fail(x->m, x->prefix ? x->prefix : "/", "unsafe name in listing skipped");
 		return 0;
 	}
-	if (join(rel, sizeof rel, x->prefix, e->name) < 0)
+	if (join(rel, sizeof rel, x->prefix, e->name) < 0) {
+		/* Not silently: --delete must not remove its local twin. */
+		pthread_mutex_lock(&x->m->lock);
+		x->m->scan_incomplete = 1;
+		pthread_mutex_unlock(&x->m->lock);
+		mrun_fail(x->m, x->prefix ? x->prefix : "/", "path too long: entry skipped");
 		return 0;
+	}
 	/* It would collide with the temp file of "name" (and a local scan
 	 * never sees it, so it would be fetched on every run). */
 	if (strncmp(e->name, MIRROR_PART_PREFIX, strlen(MIRROR_PART_PREFIX)) == 0) {
@@ -180,7 +193,37 @@ static int list_dir(struct mrun *m, int w, const char *rel, struct lctx *x)
 	return rc;
 }
 
-static void rscan_dir(struct rscan *s, int w, char *rel)
+/* Queue the subdirectories of a listing at depth (under the lock). A
+ * hostile server can make a tree endless: stop at MIRROR_DEPTH_MAX, as
+ * the local scan does, and mark the scan incomplete (no deletes). */
+static void queue_subdirs(struct rscan *s, const struct mlist *items, int depth)
+{
+	for (size_t i = 0; i < items->n; i++) {
+		if (items->v[i].type != 'd')
+			continue;
+		if (depth >= MIRROR_DEPTH_MAX) {
+			s->m->scan_incomplete = 1;
+			pthread_mutex_unlock(&s->m->lock);
+			mrun_fail(s->m, items->v[i].path, "directory tree deeper than %d",
+				  MIRROR_DEPTH_MAX);
+			pthread_mutex_lock(&s->m->lock);
+			continue;
+		}
+		if (s->qn == s->qcap) {
+			size_t ncap = s->qcap ? s->qcap * 2 : 64;
+			struct qent *q = realloc(s->queue, ncap * sizeof *q);
+			if (!q)
+				break;
+			s->queue = q;
+			s->qcap = ncap;
+		}
+		char *d = strdup(items->v[i].path);
+		if (d)
+			s->queue[s->qn++] = (struct qent){ .rel = d, .depth = depth + 1 };
+	}
+}
+
+static void rscan_dir(struct rscan *s, int w, char *rel, int depth)
 {
 	struct lctx x = { .m = s->m, .prefix = rel[0] ? rel : NULL, .prec = 1 };
 	int rc = list_dir(s->m, w, rel, &x);
@@ -195,23 +238,8 @@ static void rscan_dir(struct rscan *s, int w, char *rel)
 			  ftp_strerror(&s->m->conn[w], rc, msg, sizeof msg));
 		pthread_mutex_lock(&s->m->lock);
 	}
-	for (size_t i = 0; i < x.items.n && rc == 0; i++) {
-		if (x.items.v[i].type != 'd')
-			continue;
-		char *d = strdup(x.items.v[i].path);
-		if (s->qn == s->qcap) {
-			size_t ncap = s->qcap ? s->qcap * 2 : 64;
-			char **q = realloc(s->queue, ncap * sizeof *q);
-			if (!q) {
-				free(d);
-				break;
-			}
-			s->queue = q;
-			s->qcap = ncap;
-		}
-		if (d)
-			s->queue[s->qn++] = d;
-	}
+	if (rc == 0)
+		queue_subdirs(s, &x.items, depth);
 	if (mlist_take(s->out, &x.items) < 0)
 		s->root_rc = -ENOMEM;
 	s->busy--;
@@ -238,10 +266,10 @@ static void *rscan_worker(void *arg)
 			pthread_mutex_lock(&s->m->lock);
 			continue;
 		}
-		char *rel = s->queue[--s->qn];
+		struct qent q = s->queue[--s->qn];
 		s->busy++;
 		pthread_mutex_unlock(&s->m->lock);
-		rscan_dir(s, w, rel);
+		rscan_dir(s, w, q.rel, q.depth);
 		pthread_mutex_lock(&s->m->lock);
 	}
 	pthread_cond_broadcast(&s->cv);
@@ -252,11 +280,14 @@ static void *rscan_worker(void *arg)
 int scan_remote(struct mrun *m, struct mlist *out)
 {
 	struct rscan s = { .m = m, .out = out };
+	char *root = strdup("");
+	if (!root)
+		return -ENOMEM;
 	pthread_cond_init(&s.cv, NULL);
 	m->phase_start = sys_now_ms();
 	/* The root first, alone: its result decides whether to go on. */
 	s.busy = 1;
-	rscan_dir(&s, 0, strdup(""));
+	rscan_dir(&s, 0, root, 0);
 	void *args[MIRROR_PARALLEL_MAX][2];
 	pthread_t th[MIRROR_PARALLEL_MAX];
 	int nth = 0;
@@ -273,7 +304,7 @@ int scan_remote(struct mrun *m, struct mlist *out)
 	for (int i = 0; i < nth; i++)
 		pthread_join(th[i], NULL);
 	while (s.qn > 0)
-		free(s.queue[--s.qn]);
+		free(s.queue[--s.qn].rel);
 	free(s.queue);
 	pthread_cond_destroy(&s.cv);
 	mlist_sort(out);

@@ -140,6 +140,27 @@ def test_remote_part_names_skipped():
                 assert f.read() == b"real a" * 1000
 
 
+def test_endless_remote_tree():
+    """Every directory holds a directory "d": the scan stops at the depth
+    limit with a failure, and --delete then deletes nothing."""
+    def listing(path):
+        return [("d", "type=dir;modify=20200101000000;"),
+                ("f", "type=file;size=1;modify=20200101000000;")]
+    with zc.FakeFTP(files={"/f": b"x"}, listing=listing) as srv:
+        srv.files.update({"/d" * n + "/f": b"x" for n in range(1, 300)})
+        local = tempfile.mkdtemp(prefix="zcftp-deep-")
+        try:
+            zc.write(os.path.join(local, "keep"), b"mine")
+            p = zc.run("mirror", "-q", "--delete", srv.url("/"), local,
+                       check=1, timeout=60)
+            assert "deeper than 256" in p.err, p.err[-2000:]
+            assert os.path.exists(os.path.join(local, "keep"))
+            mlsd = [ln for _, ln in srv.log if ln.startswith("MLSD")]
+            assert len(mlsd) == 257, len(mlsd)
+        finally:
+            shutil.rmtree(local, ignore_errors=True)
+
+
 if __name__ == "__main__":
     try:
         zt.main(globals())
