@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "cmd.h"
+#include "progress.h"
 
 /* MLSD gives no mode without UNIX.mode: make one up from the type. */
 static void fill_mode(struct listing_entry *e)
@@ -27,10 +28,12 @@ static void fill_mode(struct listing_entry *e)
 
 static int print_entry(void *arg, const struct listing_entry *ein)
 {
+	static char name[TERM_SAFE_MAX];	/* single-threaded command */
 	struct listing_entry e = *ein;
 	struct zbuf b;
 	(void)arg;
 	fill_mode(&e);
+	e.name = term_safe(e.name ? e.name : "", name, sizeof name);
 	zbuf_init(&b, 16384);
 	if (listing_format_list(&b, &e, time(NULL)) == 0)
 		fputs(zbuf_str(&b), stdout);

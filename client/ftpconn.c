@@ -173,6 +173,11 @@ static int read_one_raw(struct ftpconn *c)
 	const char *t = zbuf_str(&c->rr.text);
 	size_t l = strcspn(t, "\n");
 	snprintf(c->msg, sizeof c->msg, "%d %.*s", c->code, (int)l, t);
+	/* c->msg is for humans and reaches the terminal: no control bytes
+	 * from the server (escape sequences, backspaces). */
+	for (char *q = c->msg; *q; q++)
+		if ((unsigned char)*q < 0x20 || *q == 0x7f)
+			*q = '?';
 	trace(c, "<--", c->msg, strlen(c->msg));
 	return c->code;
 }

@@ -21,13 +21,17 @@
 
 void mrun_fail(struct mrun *m, const char *path, const char *fmt, ...)
 {
-	char msg[512];
+	char msg[512], safe_msg[4 * 512];
+	static char safe_path[TERM_SAFE_MAX];	/* under m->lock */
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	/* Printed on the terminal later: server names and replies escaped. */
+	term_safe(msg, safe_msg, sizeof safe_msg);
 	pthread_mutex_lock(&m->lock);
-	zbuf_printf(&m->failures, "  %s: %s\n", path, msg);
+	zbuf_printf(&m->failures, "  %s: %s\n", term_safe(path, safe_path, sizeof safe_path),
+		    safe_msg);
 	m->nfailed++;
 	pthread_mutex_unlock(&m->lock);
 }

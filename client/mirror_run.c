@@ -19,17 +19,19 @@ static void print_plan(const struct mrun *m, const char *src, const char *dst)
 	printf("plan: %s -> %s: %zu to copy (%s), %zu mtime, %zu mkdir, %zu delete\n",
 	       src, dst, p->count[MACT_COPY], progress_bytes(p->copy_bytes, b, sizeof b),
 	       p->count[MACT_MTIME], p->count[MACT_MKDIR], p->count[MACT_DELETE]);
+	static char path[TERM_SAFE_MAX];	/* main thread only */
 	for (size_t i = 0; i < p->n; i++) {
 		const struct mact *a = &p->v[i];
 		const char *verb = a->kind == MACT_COPY ? (m->upload ? "put" : "get")
 							 : mact_name(a->kind);
+		term_safe(a->path, path, sizeof path);
 		if (a->kind == MACT_COPY && a->src->size == MENTRY_SIZE_UNKNOWN)
-			printf("%-8s %s (size unknown, %s)\n", verb, a->path, a->why);
+			printf("%-8s %s (size unknown, %s)\n", verb, path, a->why);
 		else if (a->kind == MACT_COPY)
-			printf("%-8s %s (%" PRIu64 " bytes, %s)\n", verb, a->path,
+			printf("%-8s %s (%" PRIu64 " bytes, %s)\n", verb, path,
 			       a->src->size, a->why);
 		else
-			printf("%-8s %s\n", verb, a->path);
+			printf("%-8s %s\n", verb, path);
 	}
 }
 

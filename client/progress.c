@@ -109,9 +109,32 @@ void progress_update(struct progress *p, int w, uint64_t bytes)
 	pthread_mutex_unlock(&p->lock);
 }
 
+const char *term_safe(const char *s, char *buf, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0;
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+		int esc = ch < 0x20 || ch == 0x7f;
+		if (o + (esc ? 4 : 1) >= n)
+			break;
+		if (esc) {
+			buf[o++] = '\\';
+			buf[o++] = 'x';
+			buf[o++] = hex[ch >> 4];
+			buf[o++] = hex[ch & 15];
+		} else {
+			buf[o++] = (char)ch;
+		}
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
 void progress_file_done(struct progress *p, int w, const char *verb,
 			const char *path, uint64_t bytes, int ok)
 {
+	static char safe[TERM_SAFE_MAX];	/* under p->lock */
 	pthread_mutex_lock(&p->lock);
 	if (w >= 0 && w < PROGRESS_WORKERS_MAX)
 		p->inflight[w] = 0;
@@ -121,21 +144,24 @@ void progress_file_done(struct progress *p, int w, const char *verb,
 		p->failed_files++;
 	if (p->verbose && p->mode != PROG_QUIET && ok) {
 		clear_line(p);
-		fprintf(p->out, "%s %s (%llu bytes)\n", verb, path, (unsigned long long)bytes);
+		fprintf(p->out, "%s %s (%llu bytes)\n", verb,
+			term_safe(path, safe, sizeof safe), (unsigned long long)bytes);
 	}
 	maybe_draw(p, 0);
 	pthread_mutex_unlock(&p->lock);
 }
 
+/* Notes name remote paths and quote server replies: escaped. */
 void progress_note(struct progress *p, const char *fmt, ...)
 {
+	static char line[TERM_SAFE_MAX / 4], safe[TERM_SAFE_MAX];	/* under p->lock */
 	va_list ap;
 	pthread_mutex_lock(&p->lock);
 	clear_line(p);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(line, sizeof line, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	fprintf(stderr, "%s\n", term_safe(line, safe, sizeof safe));
 	pthread_mutex_unlock(&p->lock);
 }
 

@@ -49,6 +49,15 @@ void progress_note(struct progress *p, const char *fmt, ...)
 void progress_finish(struct progress *p);
 void progress_destroy(struct progress *p);
 
+/*
+ * Copy s into buf (n > 0, truncated, always terminated) with every byte
+ * below 0x20 and 0x7f shown as "\xNN": a name from a server must not
+ * move the cursor, retitle the terminal or fake a line of output.
+ * TERM_SAFE_MAX holds any 4095-byte path. Returns buf.
+ */
+#define TERM_SAFE_MAX (4 * 4096 + 1)
+const char *term_safe(const char *s, char *buf, size_t n);
+
 /* "12.3 MiB" style text of n bytes. */
 const char *progress_bytes(uint64_t n, char *buf, size_t sz);
 

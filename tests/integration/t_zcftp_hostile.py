@@ -161,6 +161,39 @@ def test_endless_remote_tree():
             shutil.rmtree(local, ignore_errors=True)
 
 
+def test_control_bytes_escaped():
+    """Names and replies from the server never put control bytes on the
+    terminal: ls, the plan, verbose progress, the failure list."""
+    good, bad = "ok\x1b[2Jname", "gone\x07\x1b]0;pwned"
+    files = {"/t/" + good: b"data"}
+
+    def listing(path):
+        return [(good, "type=file;size=4;modify=20200101000000;"),
+                (bad, "type=file;size=4;modify=20200101000000;")]
+
+    def on_cmd(no, verb, arg):
+        if verb == "RETR" and "gone" in arg:
+            return (0, "550 \x1b[31mno such\x08file")
+        return None
+
+    with zc.FakeFTP(files=files, listing=listing, on_cmd=on_cmd) as srv:
+        local = tempfile.mkdtemp(prefix="zcftp-ctl-")
+        try:
+            runs = [zc.run("ls", srv.url("/t/"), check=0),
+                    zc.run("mirror", "--dry-run", srv.url("/t"), local, check=0),
+                    zc.run("mirror", "-v", "--retries", "0", srv.url("/t"), local, check=1)]
+            for p in runs:
+                for ch in "\x1b\x07\x08":
+                    assert ch not in p.out + p.err, repr(p.out + p.err)
+            assert "ok\\x1b[2Jname" in runs[0].out, repr(runs[0].out)
+            assert "gone\\x07\\x1b]0;pwned" in runs[1].out, repr(runs[1].out)
+            assert "gone\\x07" in runs[2].err and "no such" in runs[2].err, repr(runs[2].err)
+            with open(os.path.join(local, good), "rb") as f:
+                assert f.read() == b"data"
+        finally:
+            shutil.rmtree(local, ignore_errors=True)
+
+
 if __name__ == "__main__":
     try:
         zt.main(globals())
