@@ -79,14 +79,6 @@ int sys_set_nonblock(int fd, int on)
 	return 0;
 }
 
-int sys_set_cloexec(int fd)
-{
-	int fl = fcntl(fd, F_GETFD);
-	if (fl < 0 || fcntl(fd, F_SETFD, fl | FD_CLOEXEC) < 0)
-		return -errno;
-	return 0;
-}
-
 long long sys_now_ms(void)
 {
 	struct timespec ts;

@@ -20,8 +20,6 @@ int sys_write_all_timeout(int fd, const void *buf, size_t n, int timeout_ms);
 void sys_close(int fd);
 /* Set or clear O_NONBLOCK. Returns 0 or -errno. */
 int sys_set_nonblock(int fd, int on);
-/* Set FD_CLOEXEC. Returns 0 or -errno. */
-int sys_set_cloexec(int fd);
 /* poll() one fd for `events` with EINTR retried against a deadline.
  * Returns revents (> 0), 0 on timeout, or -errno. timeout_ms < 0 waits forever. */
 int sys_poll1(int fd, short events, int timeout_ms);

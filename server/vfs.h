@@ -34,7 +34,7 @@
 #include <time.h>
 
 #define VFS_PATH_MAX 4096
-/* Prefix of the hidden names used by atomic uploads (vfs_open_temp). */
+/* Prefix of the hidden names used by atomic uploads (vfs_open_partial). */
 #define VFS_TEMP_PREFIX ".zcftpd-up."
 
 struct vfs {
@@ -105,13 +105,11 @@ int vfs_open_write(const struct vfs *v, const char *arg, enum vfs_wmode mode);
 int vfs_open_unique(const struct vfs *v, const char *arg, char *name_out, size_t n);
 
 /*
- * Atomic uploads: vfs_open_temp creates a hidden file VFS_TEMP_PREFIX
- * "XXXXXX" (O_EXCL, random suffix) in the directory of arg and returns its
- * fd; tmp_vpath receives its virtual path. vfs_commit_temp renames it over
- * arg (renameat), vfs_abort_temp unlinks it. Both refuse (-EINVAL) a
- * tmp_vpath whose name does not start with VFS_TEMP_PREFIX.
+ * Atomic uploads (the hidden file comes from vfs_open_partial below):
+ * vfs_commit_temp renames it over arg (no replace for create-only users),
+ * vfs_abort_temp unlinks it. Both refuse (-EINVAL) a tmp_vpath whose name
+ * does not start with VFS_TEMP_PREFIX.
  */
-int vfs_open_temp(const struct vfs *v, const char *arg, char *tmp_vpath, size_t n);
 int vfs_commit_temp(const struct vfs *v, const char *tmp_vpath, const char *arg);
 int vfs_abort_temp(const struct vfs *v, const char *tmp_vpath);
 /*

@@ -15,8 +15,6 @@
 #include "vpath.h"
 #include "vfs_int.h"
 
-#define VFS_TEMP_TRIES 16
-#define VFS_TEMP_RANDOM 6	/* random characters after VFS_TEMP_PREFIX */
 #define VFS_NAME_MAX 256	/* NAME_MAX + 1 */
 
 /* Only regular files are transferred: a FIFO would stall the session, a
@@ -174,52 +172,7 @@ int vfs_open_unique(const struct vfs *v, const char *arg, char *name_out, size_t
 
 /* Fill s with len random alphanumerics. Uniqueness comes from O_EXCL, so a
  * weak fallback (no entropy yet) only costs retries, never safety. */
-static void vfs_random_name(char *s, size_t len)
-{
-	static const char set[] = "abcdefghijklmnopqrstuvwxyz"
-				  "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-	static uint64_t counter;
-	unsigned char rnd[VFS_TEMP_RANDOM];
-	struct timespec ts;
-
-	if (len > sizeof rnd)
-		len = sizeof rnd;
-	if (getrandom(rnd, len, GRND_NONBLOCK) != (ssize_t)len) {
-		clock_gettime(CLOCK_REALTIME, &ts);
-		uint64_t x = (uint64_t)ts.tv_nsec ^ ((uint64_t)getpid() << 32) ^
-			     (++counter * 0x9e3779b97f4a7c15ull);
-		for (size_t i = 0; i < len; i++, x = x * 6364136223846793005ull + 1)
-			rnd[i] = (unsigned char)(x >> 56);
-	}
-	for (size_t i = 0; i < len; i++)
-		s[i] = set[rnd[i] % (sizeof set - 1)];
-	s[len] = '\0';
-}
-
-int vfs_open_temp(const struct vfs *v, const char *arg, char *tmp_vpath, size_t n)
-{
-	struct vfs_name pn;
-	char dir[VFS_PATH_MAX], name[sizeof VFS_TEMP_PREFIX + VFS_TEMP_RANDOM];
-	size_t plen = sizeof VFS_TEMP_PREFIX - 1;
-	int fd = vfs_may_write(v);
-
-	if (fd == 0)
-		fd = vfs_parent(v, arg, &pn);
-	if (fd < 0)
-		return fd;
-	fd = vpath_dirname(pn.vpath, dir, sizeof dir);
-	if (fd == 0)
-		fd = -EEXIST;
-	memcpy(name, VFS_TEMP_PREFIX, plen);
-	for (int i = 0; fd == -EEXIST && i < VFS_TEMP_TRIES; i++) {
-		vfs_random_name(name + plen, VFS_TEMP_RANDOM);
-		fd = vfs_create_excl(v, pn.dirfd, dir, name, tmp_vpath, n);
-	}
-	vfs_name_close(&pn);
-	return fd;
-}
-
-/* The temp-file calls act only on names vfs_open_temp could have made. */
+/* The temp-file calls act only on names vfs_open_partial could have made. */
 static int vfs_check_temp(const struct vfs *v, const char *tmp_vpath)
 {
 	char vp[VFS_PATH_MAX];

@@ -395,10 +395,9 @@ END_TEST
 START_TEST(temp_commit_abort)
 {
 	char tmp[VFS_PATH_MAX], rel[VFS_PATH_MAX + 8];
-	int fd = vfs_open_temp(&V, "sub/inner.txt", tmp, sizeof tmp);
+	int fd = vfs_open_partial(&V, "sub/inner.txt", 0, tmp, sizeof tmp);
 	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(strncmp(tmp, "/sub/" VFS_TEMP_PREFIX, 5 + strlen(VFS_TEMP_PREFIX)), 0);
-	ck_assert_uint_eq(strlen(tmp), 5 + strlen(VFS_TEMP_PREFIX) + 6);
+	ck_assert_str_eq(tmp, "/sub/" VFS_TEMP_PREFIX "inner.txt");
 	ck_assert_int_eq(write(fd, "new", 3), 3);
 	close(fd);
 	snprintf(rel, sizeof rel, "root%s", tmp);
@@ -408,7 +407,7 @@ START_TEST(temp_commit_abort)
 	ck_assert_str_eq(text("root/sub/inner.txt"), "new");
 	ck_assert(!exists(rel));
 
-	fd = vfs_open_temp(&V, "file.txt", tmp, sizeof tmp);
+	fd = vfs_open_partial(&V, "file.txt", 0, tmp, sizeof tmp);
 	ck_assert_int_ge(fd, 0);
 	close(fd);
 	snprintf(rel, sizeof rel, "root%s", tmp);
@@ -421,8 +420,8 @@ START_TEST(temp_commit_abort)
 	ck_assert_int_eq(vfs_commit_temp(&V, "/file.txt", "sub/inner.txt"), -EINVAL);
 	ck_assert_int_eq(vfs_abort_temp(&V, "/file.txt"), -EINVAL);
 	ck_assert_str_eq(text("root/file.txt"), "hello\n");
-	ck_assert_int_eq(vfs_open_temp(&V, "/", tmp, sizeof tmp), -EBUSY);
-	ck_assert_int_eq(vfs_open_temp(&V, "nodir/x", tmp, sizeof tmp), -ENOENT);
+	ck_assert_int_eq(vfs_open_partial(&V, "/", 0, tmp, sizeof tmp), -EISDIR);
+	ck_assert_int_eq(vfs_open_partial(&V, "nodir/x", 0, tmp, sizeof tmp), -ENOENT);
 }
 END_TEST
 
@@ -587,7 +586,7 @@ START_TEST(read_only)
 	ck_assert_int_eq(vfs_set_mtime(&V, "file.txt", 1), -EACCES);
 	ck_assert_int_eq(vfs_chmod(&V, "file.txt", 0), -EACCES);
 	ck_assert_int_eq(vfs_open_unique(&V, "u", out, sizeof out), -EACCES);
-	ck_assert_int_eq(vfs_open_temp(&V, "file.txt", out, sizeof out), -EACCES);
+	ck_assert_int_eq(vfs_open_partial(&V, "file.txt", 0, out, sizeof out), -EACCES);
 	ck_assert_int_eq(vfs_commit_temp(&V, "/" VFS_TEMP_PREFIX "abcdef", "file.txt"), -EACCES);
 	ck_assert_int_eq(vfs_abort_temp(&V, "/" VFS_TEMP_PREFIX "abcdef"), -EACCES);
 	int fd = vfs_open_read(&V, "file.txt", NULL);	/* reading still works */
