@@ -102,9 +102,18 @@ def test_socket_activation_and_notify():
         c = socket.create_connection(("127.0.0.1", port), zt.TIMEOUT)
         check_session(c)
         c.close()
+        # A reload applies to new sessions: change the banner first.
+        srv.sections.setdefault("server", {})["banner"] = "reloaded banner"
+        with open(srv.conf_path, "w") as f:
+            f.write(zt.render_config(srv.sections))
         p.send_signal(signal.SIGHUP)
         assert ns.recv(256).startswith(b"RELOADING=1\nMONOTONIC_USEC=")
         assert ns.recv(256) == b"READY=1"
+        c = socket.create_connection(("127.0.0.1", port), zt.TIMEOUT)
+        c.settimeout(zt.TIMEOUT)
+        banner = c.makefile("rb").readline()
+        c.close()
+        assert banner == b"220 reloaded banner\r\n", banner
         p.send_signal(signal.SIGTERM)
         assert ns.recv(256) == b"STOPPING=1"
         assert p.wait(zt.TIMEOUT) == 0
