@@ -236,6 +236,8 @@ const char *ftp_text(const struct ftpconn *c)
 
 int ftp_transient(const struct ftpconn *c, int rc)
 {
+	if (rc == -EUSERS)
+		return 1;
 	if (rc == -EREMOTEIO)
 		return c->code >= 400 && c->code < 500;
 	return rc == -ECONNRESET || rc == -EPIPE || rc == -ETIMEDOUT ||
@@ -245,7 +247,7 @@ int ftp_transient(const struct ftpconn *c, int rc)
 
 const char *ftp_strerror(const struct ftpconn *c, int rc, char *buf, size_t n)
 {
-	if (rc == -EREMOTEIO)
+	if (rc == -EREMOTEIO || rc == -EUSERS)
 		snprintf(buf, n, "server said: %s", c->msg);
 	else if (rc == -EPROTO && c->tls_err[0])
 		snprintf(buf, n, "%s", c->tls_err);
@@ -370,6 +372,22 @@ static int open_control(struct ftpconn *c)
 	return net_peer_addr(fd, &c->peer, &c->peerlen);
 }
 
+/*
+ * A refusal for a connection limit: RFC 959 4.2 gives 421 ("service not
+ * available, closing control connection") for the banner, and that is
+ * what zcftpd's max_per_ip, vsftpd and Pure-FTPd send; proftpd answers
+ * the login instead ("530 Sorry, the maximum number of clients ...").
+ */
+static int limit_refusal(const struct ftpconn *c, int rc)
+{
+	if (rc != -EREMOTEIO && rc != -EACCES)
+		return 0;
+	if (c->code == FTP_R_UNAVAILABLE)
+		return 1;
+	return c->code == FTP_R_NOT_LOGGED_IN &&
+	       (strcasestr(c->msg, "too many") || strcasestr(c->msg, "maximum"));
+}
+
 int ftp_connect(struct ftpconn *c)
 {
 	enum url_scheme sch = c->url->scheme;
@@ -390,7 +408,7 @@ int ftp_connect(struct ftpconn *c)
 		rc = session_setup(c);
 	if (rc < 0)
 		ftp_close(c, 0);
-	return rc;
+	return limit_refusal(c, rc) ? -EUSERS : rc;
 }
 
 void ftp_close(struct ftpconn *c, int quit)

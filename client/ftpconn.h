@@ -86,8 +86,10 @@ void ftp_init(struct ftpconn *c, const struct zc_url *u, int timeout_ms);
  * Connect, (ftps: TLS handshake,) read the banner, (ftpes: AUTH TLS and
  * handshake; both: PBSZ 0, PROT P,) log in (USER/PASS), FEAT, TYPE I.
  * u stays borrowed; a TLS scheme needs c->tls_ctx (else -EPROTONOSUPPORT).
- * Returns 0, -EACCES (login refused), -EREMOTEIO (other refusal), -EPROTO
- * (TLS, see tls_err) or a network error.
+ * Returns 0, -EACCES (login refused), -EUSERS (refused for a connection
+ * limit: 421 at any step, or a 530 saying "too many" / "maximum"; c->msg
+ * has the reply), -EREMOTEIO (other refusal), -EPROTO (TLS, see tls_err)
+ * or a network error.
  */
 int ftp_connect(struct ftpconn *c);
 /* Close (with QUIT when quit != 0 and the connection is healthy). */
@@ -125,7 +127,8 @@ const char *ftp_text(const struct ftpconn *c);
 /* rc from ftp_cmd(): 0 when its first digit is want_first_digit,
  * -EREMOTEIO for another reply, rc itself when negative. */
 int ftp_expect(int rc, int want_first_digit);
-/* 1 when rc (from any function here) is worth a retry, else 0. */
+/* 1 when rc (from any function here) is worth a retry, else 0 (a
+ * limit refusal, -EUSERS, is). */
 int ftp_transient(const struct ftpconn *c, int rc);
 /* Human text for rc: the reply line for -EREMOTEIO, else strerror. */
 const char *ftp_strerror(const struct ftpconn *c, int rc, char *buf, size_t n);

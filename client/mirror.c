@@ -55,6 +55,22 @@ int mrun_conn(struct mrun *m, int w)
 	return rc;
 }
 
+int mrun_retire(struct mrun *m, int w, int rc)
+{
+	if (w == 0 || rc != -EUSERS)
+		return 0;
+	pthread_mutex_lock(&m->lock);
+	m->retired[w] = 1;
+	int first = !m->limit_noted;
+	m->limit_noted = 1;
+	pthread_mutex_unlock(&m->lock);
+	if (first && !m->o->quiet)
+		progress_note(&m->prog, "zcftp: the server refused connection %d of %d "
+			      "(%s): continuing with fewer connections", w + 1,
+			      m->nconn, m->conn[w].msg);
+	return 1;
+}
+
 long long mrun_join_wait(const struct mrun *m, int w)
 {
 	if (w == 0 || m->conn[w].fd >= 0)
@@ -70,14 +86,15 @@ struct pool_arg {
 	mrun_item_fn fn;
 };
 
-/* Wait until worker a->w may join (see mrun_join_wait). 0: no work left. */
+/* Wait until worker a->w may join (see mrun_join_wait). 0: no work left
+ * (or the worker was retired). */
 static int pool_join(struct pool_arg *a)
 {
 	for (;;) {
 		pthread_mutex_lock(&a->m->lock);
-		size_t next = a->m->next;
+		int done = a->m->next >= a->n || a->m->retired[a->w];
 		pthread_mutex_unlock(&a->m->lock);
-		if (next >= a->n)
+		if (done)
 			return 0;
 		long long ms = mrun_join_wait(a->m, a->w);
 		if (ms == 0)
@@ -86,19 +103,48 @@ static int pool_join(struct pool_arg *a)
 	}
 }
 
+/* The next item for worker w (under m->lock): a handed-back one first.
+ * Worker 0 waits for the others to finish theirs, which may come back.
+ * 0: none left. */
+static int pool_take(struct pool_arg *a, size_t *i)
+{
+	struct mrun *m = a->m;
+	for (;;) {
+		if (m->nback > 0)
+			*i = m->back[--m->nback];
+		else if (m->next < a->n)
+			*i = m->next++;
+		else if (a->w == 0 && m->busy > 0) {
+			pthread_cond_wait(&m->cv, &m->lock);
+			continue;
+		} else
+			return 0;
+		return 1;
+	}
+}
+
 static void *pool_worker(void *arg)
 {
 	struct pool_arg *a = arg;
+	struct mrun *m = a->m;
+	size_t i;
 	if (!pool_join(a))
 		return NULL;
-	for (;;) {
-		pthread_mutex_lock(&a->m->lock);
-		size_t i = a->m->next++;
-		pthread_mutex_unlock(&a->m->lock);
-		if (i >= a->n)
-			return NULL;
-		a->fn(a->m, a->w, i);
+	pthread_mutex_lock(&m->lock);
+	while (pool_take(a, &i)) {
+		m->busy++;
+		pthread_mutex_unlock(&m->lock);
+		int gave_back = a->fn(m, a->w, i);
+		pthread_mutex_lock(&m->lock);
+		m->busy--;
+		if (gave_back)
+			m->back[m->nback++] = i;	/* at most one per worker */
+		pthread_cond_broadcast(&m->cv);
+		if (gave_back)
+			break;
 	}
+	pthread_mutex_unlock(&m->lock);
+	return NULL;
 }
 
 void mrun_pool(struct mrun *m, size_t n, mrun_item_fn fn)
@@ -108,6 +154,8 @@ void mrun_pool(struct mrun *m, size_t n, mrun_item_fn fn)
 	int nw = m->nconn < (int)n ? m->nconn : (int)n;
 	char started[MIRROR_PARALLEL_MAX] = { 0 };
 	m->next = 0;
+	m->busy = 0;
+	m->nback = 0;
 	m->phase_start = sys_now_ms();
 	for (int w = 0; w < nw; w++)
 		args[w] = (struct pool_arg){ .m = m, .w = w, .n = n, .fn = fn };
@@ -123,7 +171,7 @@ void mrun_pool(struct mrun *m, size_t n, mrun_item_fn fn)
 
 /* ---- checksums: HASH on the server, hash_fd_range locally */
 
-static void hash_item(struct mrun *m, int w, size_t i)
+static int hash_item(struct mrun *m, int w, size_t i)
 {
 	struct mentry *s = &m->src.v[m->items[i]];
 	struct mentry *d = mlist_find(&m->dst, s->path);
@@ -133,6 +181,8 @@ static void hash_item(struct mrun *m, int w, size_t i)
 	int rc = mrun_rpath(m, s->path, rpath, sizeof rpath);
 	if (rc == 0)
 		rc = mrun_conn(m, w);
+	if (mrun_retire(m, w, rc))
+		return 1;
 	if (rc == 0)
 		rc = ftp_hash(c, rpath, rhex, sizeof rhex);
 	int fd = -1;
@@ -151,10 +201,11 @@ static void hash_item(struct mrun *m, int w, size_t i)
 		char msg[FTP_MSG_MAX + 64];
 		progress_note(&m->prog, "zcftp: %s: no checksum (%s); comparing size and mtime",
 			      s->path, ftp_strerror(c, rc, msg, sizeof msg));
-		return;
+		return 0;
 	}
 	remote->hash = strdup(rhex);
 	local->hash = strdup(lhex);
+	return 0;
 }
 
 void exec_checksums(struct mrun *m)

@@ -178,14 +178,19 @@ static int mtime_once(struct mrun *m, int w, const struct mentry *s)
 	return rc;
 }
 
-/* Run one file action with reconnects and bounded, growing back-off. */
-static void file_item(struct mrun *m, int w, size_t i)
+/* Run one file action with reconnects and bounded, growing back-off.
+ * 1: worker w was refused by a server limit, the item goes back. */
+static int file_item(struct mrun *m, int w, size_t i)
 {
 	const struct mact *a = &m->plan.v[i];
 	uint64_t moved = 0;
 	int rc = 0;
 	for (int attempt = 0; ; attempt++) {
 		rc = mrun_conn(m, w);
+		if (mrun_retire(m, w, rc)) {
+			progress_update(&m->prog, w, 0);	/* no bytes in flight */
+			return 1;
+		}
 		if (rc == 0 && a->kind == MACT_MTIME)
 			rc = mtime_once(m, w, a->src);
 		else if (rc == 0 && m->upload)
@@ -205,6 +210,7 @@ static void file_item(struct mrun *m, int w, size_t i)
 		char msg[FTP_MSG_MAX + 64];
 		mrun_fail(m, a->path, "%s: %s", verb, ftp_strerror(&m->conn[w], rc, msg, sizeof msg));
 	}
+	return 0;
 }
 
 /* Directories and deletes run in plan order on connection 0. */
@@ -251,9 +257,9 @@ static void serial_item(struct mrun *m, size_t i)
 	}
 }
 
-static void file_item_ix(struct mrun *m, int w, size_t i)
+static int file_item_ix(struct mrun *m, int w, size_t i)
 {
-	file_item(m, w, m->items[i]);
+	return file_item(m, w, m->items[i]);
 }
 
 int mrun_under_conflict(const struct mrun *m, const char *path)

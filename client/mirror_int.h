@@ -44,6 +44,12 @@ struct mrun {
 	long long phase_start;		/* sys_now_ms() when the current pool began */
 	size_t next;			/* pool: next item index (under lock) */
 	size_t *items;			/* pool: plan indices of file actions */
+	pthread_cond_t cv;		/* pool: an item ended or came back */
+	size_t busy;			/* pool: items being worked on */
+	size_t back[MIRROR_PARALLEL_MAX];	/* pool: items handed back */
+	size_t nback;
+	char retired[MIRROR_PARALLEL_MAX];	/* refused by a server limit */
+	int limit_noted;		/* the "fewer connections" note is out */
 };
 
 /* Record a failed path (thread-safe); never pass a URL here. */
@@ -53,6 +59,17 @@ void mrun_fail(struct mrun *m, const char *path, const char *fmt, ...)
 int mrun_rpath(const struct mrun *m, const char *rel, char *buf, size_t n);
 /* Make sure worker w's connection is up. 0 or the ftp_connect() error. */
 int mrun_conn(struct mrun *m, int w);
+/*
+ * A server that limits connections per client (zcftpd's max_per_ip)
+ * refuses the extra ones: when rc (from mrun_conn) is such a refusal
+ * (-EUSERS) and w > 0, worker w leaves the run for good (m->retired[w];
+ * the first time, a note unless --quiet) and the caller hands its
+ * current item back instead of failing it: returns 1. Else 0 (worker 0
+ * never leaves: it is the one connection a run has for sure, and it
+ * stays in every phase until the other workers are done, so an item
+ * handed back is never lost).
+ */
+int mrun_retire(struct mrun *m, int w, int rc);
 
 /*
  * Extra connections only when there is work for them: worker w > 0
@@ -67,10 +84,11 @@ long long mrun_join_wait(const struct mrun *m, int w);
 
 /*
  * Run fn(m, w, i) for every i in [0, n) on up to m->nconn workers
- * (w = worker index = connection index). Returns 0; fn reports its own
- * failures with mrun_fail().
+ * (w = worker index = connection index). fn reports its own failures
+ * with mrun_fail() and returns 0, or 1 when mrun_retire() took worker w
+ * out: item i then goes to another worker.
  */
-typedef void (*mrun_item_fn)(struct mrun *m, int w, size_t i);
+typedef int (*mrun_item_fn)(struct mrun *m, int w, size_t i);
 void mrun_pool(struct mrun *m, size_t n, mrun_item_fn fn);
 
 /* mirror.c: setup. The local root is created for a download (mkdir -p)

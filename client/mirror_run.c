@@ -160,6 +160,7 @@ int mirror_run(const char *src, const char *dst, const struct mirror_opts *o)
 	m->nconn = o->parallel < 1 ? 1 : o->parallel > MIRROR_PARALLEL_MAX
 		   ? MIRROR_PARALLEL_MAX : o->parallel;
 	pthread_mutex_init(&m->lock, NULL);
+	pthread_cond_init(&m->cv, NULL);
 	zbuf_init(&m->failures, ZBUF_DEFAULT_MAX);
 	progress_init(&m->prog, o->quiet ? PROG_QUIET : PROG_TTY, o->verbose, stdout);
 	int rc = EXIT_FATAL;
@@ -181,6 +182,7 @@ int mirror_run(const char *src, const char *dst, const struct mirror_opts *o)
 	sys_close(m->lroot);
 	zbuf_free(&m->failures);
 	progress_destroy(&m->prog);
+	pthread_cond_destroy(&m->cv);
 	pthread_mutex_destroy(&m->lock);
 	free(m);
 	return rc;

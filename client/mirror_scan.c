@@ -176,6 +176,8 @@ static int list_dir(struct mrun *m, int w, const char *rel, struct lctx *x)
 	for (int attempt = 0; rc == 0; attempt++) {
 		int precise = 1;
 		rc = mrun_conn(m, w);
+		if (rc == -EUSERS && w > 0)
+			return rc;	/* rscan_dir hands the directory back */
 		if (rc == 0) {
 			mlist_free(&x->items);
 			rc = ftp_list(&m->conn[w], rpath[0] ? rpath : "/", list_cb, x, &precise);
@@ -191,6 +193,23 @@ static int list_dir(struct mrun *m, int w, const char *rel, struct lctx *x)
 		for (size_t i = 0; i < x->items.n; i++)
 			x->items.v[i].mtime_prec = x->prec;
 	return rc;
+}
+
+/* Queue rel (owned; freed on failure) at depth, under the lock. */
+static void queue_push(struct rscan *s, char *rel, int depth)
+{
+	if (s->qn == s->qcap) {
+		size_t ncap = s->qcap ? s->qcap * 2 : 64;
+		struct qent *q = realloc(s->queue, ncap * sizeof *q);
+		if (!q) {
+			free(rel);
+			s->root_rc = -ENOMEM;
+			return;
+		}
+		s->queue = q;
+		s->qcap = ncap;
+	}
+	s->queue[s->qn++] = (struct qent){ .rel = rel, .depth = depth };
 }
 
 /* Queue the subdirectories of a listing at depth (under the lock). A
@@ -209,26 +228,28 @@ static void queue_subdirs(struct rscan *s, const struct mlist *items, int depth)
 			pthread_mutex_lock(&s->m->lock);
 			continue;
 		}
-		if (s->qn == s->qcap) {
-			size_t ncap = s->qcap ? s->qcap * 2 : 64;
-			struct qent *q = realloc(s->queue, ncap * sizeof *q);
-			if (!q)
-				break;
-			s->queue = q;
-			s->qcap = ncap;
-		}
 		char *d = strdup(items->v[i].path);
-		if (d)
-			s->queue[s->qn++] = (struct qent){ .rel = d, .depth = depth + 1 };
+		if (!d) {
+			s->root_rc = -ENOMEM;
+			return;
+		}
+		queue_push(s, d, depth + 1);
 	}
 }
 
-static void rscan_dir(struct rscan *s, int w, char *rel, int depth)
+/* List rel (owned). 1: worker w was refused by a server limit and left;
+ * rel is back in the queue for another worker (worker 0 waits for it). */
+static int rscan_dir(struct rscan *s, int w, char *rel, int depth)
 {
 	struct lctx x = { .m = s->m, .prefix = rel[0] ? rel : NULL, .prec = 1 };
 	int rc = list_dir(s->m, w, rel, &x);
+	int retired = rel[0] && mrun_retire(s->m, w, rc);
 	pthread_mutex_lock(&s->m->lock);
-	if (rc < 0 && !rel[0]) {
+	if (retired) {
+		queue_push(s, rel, depth);
+		rel = NULL;
+		rc = -EUSERS;
+	} else if (rc < 0 && !rel[0]) {
 		s->root_rc = rc;
 	} else if (rc < 0) {
 		char msg[FTP_MSG_MAX + 64];
@@ -247,6 +268,7 @@ static void rscan_dir(struct rscan *s, int w, char *rel, int depth)
 	pthread_mutex_unlock(&s->m->lock);
 	mlist_free(&x.items);
 	free(rel);
+	return retired;
 }
 
 static void *rscan_worker(void *arg)
@@ -269,8 +291,10 @@ static void *rscan_worker(void *arg)
 		struct qent q = s->queue[--s->qn];
 		s->busy++;
 		pthread_mutex_unlock(&s->m->lock);
-		rscan_dir(s, w, q.rel, q.depth);
+		int retired = rscan_dir(s, w, q.rel, q.depth);
 		pthread_mutex_lock(&s->m->lock);
+		if (retired)
+			break;
 	}
 	pthread_cond_broadcast(&s->cv);
 	pthread_mutex_unlock(&s->m->lock);
