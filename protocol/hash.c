@@ -130,8 +130,10 @@ static void hasher_free(struct hasher *h)
 	EVP_MD_free(h->md);
 }
 
-/* Feed [start, end) of fd to h; stops quietly at EOF. */
-static int hash_read(int fd, struct hasher *h, uint64_t start, uint64_t end)
+/* Feed [start, end) of fd to h; stops quietly at EOF, or with tick's
+ * error between chunks. */
+static int hash_read(int fd, struct hasher *h, uint64_t start, uint64_t end,
+		     hash_tick_fn tick, void *arg)
 {
 	unsigned char *buf = malloc(HASH_CHUNK);
 	int rc = 0;
@@ -149,6 +151,8 @@ static int hash_read(int fd, struct hasher *h, uint64_t start, uint64_t end)
 		else
 			rc = hasher_update(h, buf, (size_t)got);
 		off += got > 0 ? (uint64_t)got : 0;
+		if (!rc && tick)
+			rc = tick(arg);
 	}
 	free(buf);
 	return rc;
@@ -157,12 +161,18 @@ static int hash_read(int fd, struct hasher *h, uint64_t start, uint64_t end)
 int hash_fd_range(int fd, enum hash_algo a, uint64_t start, uint64_t end,
 		  char *hex, size_t hexsz)
 {
+	return hash_fd_range_tick(fd, a, start, end, hex, hexsz, NULL, NULL);
+}
+
+int hash_fd_range_tick(int fd, enum hash_algo a, uint64_t start, uint64_t end,
+		       char *hex, size_t hexsz, hash_tick_fn tick, void *arg)
+{
 	struct hasher h;
 	if ((unsigned)a >= HASH_ALGO_COUNT || start > end)
 		return -EINVAL;
 	int rc = hasher_init(&h, a);
 	if (!rc)
-		rc = hash_read(fd, &h, start, end);
+		rc = hash_read(fd, &h, start, end, tick, arg);
 	if (!rc)
 		rc = hasher_final(&h, hex, hexsz);
 	hasher_free(&h);

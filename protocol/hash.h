@@ -30,6 +30,19 @@ const char *hash_algo_name(enum hash_algo a);
 int hash_fd_range(int fd, enum hash_algo a, uint64_t start, uint64_t end,
 		  char *hex, size_t hexsz);
 
+/* Called between chunks by hash_fd_range_tick: 0 goes on; a negative
+ * errno stops the digest and becomes its result. */
+typedef int (*hash_tick_fn)(void *arg);
+
+/*
+ * hash_fd_range, calling tick(arg) (if not NULL) after every chunk, so a
+ * long digest can watch for an abort or a deadline (HASH of a large file
+ * takes as long as reading it). Returns what hash_fd_range does, or the
+ * negative value tick returned.
+ */
+int hash_fd_range_tick(int fd, enum hash_algo a, uint64_t start, uint64_t end,
+		       char *hex, size_t hexsz, hash_tick_fn tick, void *arg);
+
 /*
  * Parse a byte range "start-end" (the form of the HASH reply) or
  * "start end" (the RANG argument). As in both drafts the end point is

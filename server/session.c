@@ -204,6 +204,30 @@ int session_poll_ctl(void *arg)
 	return s->abor_seen;
 }
 
+/* A QUIT waiting in the queue: the client wants to leave, and a long
+ * command ahead of it must not hold it up (HASH of a huge file). */
+static int quit_queued(const struct session *s)
+{
+	for (unsigned i = 0; i < s->q_count; i++) {
+		const struct queued_line *q = &s->queue[(s->q_head + i) % SESSION_QUEUE_MAX];
+		struct cmd_parts p;
+		if (q->kind == LINE_OK && cmd_split(q->text, q->len, &p) == 0
+		    && strcmp(p.verb, "QUIT") == 0)
+			return 1;
+	}
+	return 0;
+}
+
+int session_ctl_check(struct session *s)
+{
+	/* TLS may hold decrypted bytes the socket no longer shows. */
+	int ready = (s->ctl_ssl && SSL_pending(s->ctl_ssl) > 0)
+		|| sys_poll1(s->ctl_fd, POLLIN, 0) > 0;
+	if (ready && session_poll_ctl(s))
+		return 1;
+	return quit_queued(s);
+}
+
 /* Wait for the next command line, enforcing idle and login timeouts.
  * Returns 0 with a line at the queue head, or -1 to end the session. */
 static int wait_line(struct session *s)

@@ -145,6 +145,12 @@ void reply_errno(struct session *s, int err, const char *what);
 /* Called from the transfer engine when the control fd is readable:
  * queues pipelined lines, returns 1 if the transfer must stop (ABOR or EOF). */
 int session_poll_ctl(void *arg);
+/* For a long command without a data connection (HASH), between its
+ * chunks of work: read the control connection if it has input, without
+ * blocking, as session_poll_ctl does during a transfer. Returns 1 if the
+ * command must stop: ABOR seen (s->abor_seen), a QUIT queued, or the
+ * control connection closed (s->ctl_eof); else 0. */
+int session_ctl_check(struct session *s);
 
 /* ---- the command table (one per cmd_*.c file) ---- */
 enum cmd_flag {
