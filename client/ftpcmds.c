@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -26,9 +27,13 @@ int ftp_mfmt(struct ftpconn *c, const char *path, time_t t, int defer)
 		return ftp_expect(ftp_cmd(c, "MFMT %s %s", ts, path), 2);
 	if (c->pending >= FTP_PENDING_MAX && (rc = ftp_flush(c)) < 0)
 		return rc;
+	char *tag = strdup(path);
+	if (!tag)
+		return -ENOMEM;
 	rc = ftp_send(c, "MFMT %s %s", ts, path);
 	if (rc == 0)
-		ftp_defer(c);
+		return ftp_defer(c, tag);
+	free(tag);
 	return rc;
 }
 

@@ -22,6 +22,7 @@
 #include "sys.h"
 
 #define CMD_MAX FTP_CMD_MAX
+#define DEFERRED_LOST "no reply: connection lost"
 
 void ftp_init(struct ftpconn *c, const struct zc_url *u, int timeout_ms)
 {
@@ -189,17 +190,30 @@ static int read_one(struct ftpconn *c)
 	return rc < 0 ? conn_failed(c, rc) : rc;
 }
 
+/* The oldest deferred command is over: why == NULL when it succeeded. */
+static void deferred_done(struct ftpconn *c, const char *why)
+{
+	char *tag = c->dtag[c->dhead];
+	c->dtag[c->dhead] = NULL;
+	c->dhead = (c->dhead + 1) % FTP_PENDING_MAX;
+	c->pending--;
+	if (why && tag && c->on_deferred_fail)
+		c->on_deferred_fail(c->deferred_arg, tag, why);
+	free(tag);
+}
+
 int ftp_flush(struct ftpconn *c)
 {
+	char why[FTP_MSG_MAX + 16];
 	while (c->pending > 0) {
-		int rc = read_one(c);
+		int rc = read_one(c);	/* a failure closes: the rest are lost */
 		if (rc < 0)
 			return rc;
 		if (rc >= 100 && rc < 200)
 			continue;	/* a preliminary reply: its final one follows */
-		c->pending--;
 		if (rc >= 400)
-			c->deferred_fail++;
+			snprintf(why, sizeof why, "server said: %s", c->msg);
+		deferred_done(c, rc >= 400 ? why : NULL);
 	}
 	return 0;
 }
@@ -224,9 +238,19 @@ int ftp_cmd(struct ftpconn *c, const char *fmt, ...)
 	return rc < 0 ? rc : ftp_reply(c);
 }
 
-void ftp_defer(struct ftpconn *c)
+int ftp_defer(struct ftpconn *c, char *tag)
 {
+	if (c->pending >= FTP_PENDING_MAX) {
+		/* Replies could not be matched to their commands any more. */
+		if (tag && c->on_deferred_fail)
+			c->on_deferred_fail(c->deferred_arg, tag, DEFERRED_LOST);
+		free(tag);
+		ftp_close(c, 0);
+		return -ENOBUFS;
+	}
+	c->dtag[(c->dhead + c->pending) % FTP_PENDING_MAX] = tag;
 	c->pending++;
+	return 0;
 }
 
 const char *ftp_text(const struct ftpconn *c)
@@ -338,9 +362,8 @@ static int session_setup(struct ftpconn *c)
 	}
 	if (c->feat & FEAT_UTF8) {
 		/* RFC 2640 3.1; some servers want it before UTF-8 paths. */
-		if ((rc = ftp_send(c, "OPTS UTF8 ON")) < 0)
+		if ((rc = ftp_send(c, "OPTS UTF8 ON")) < 0 || (rc = ftp_defer(c, NULL)) < 0)
 			return rc;
-		ftp_defer(c);
 	}
 	return ftp_expect(ftp_cmd(c, "TYPE I"), 2);
 }
@@ -358,8 +381,6 @@ static int banner(struct ftpconn *c)
 static int open_control(struct ftpconn *c)
 {
 	c->in_off = c->in_len = 0;
-	c->pending = 0;
-	c->deferred_fail = 0;
 	c->tls_err[0] = '\0';
 	int fd = net_connect_host(c->url->host, c->url->port, c->timeout_ms);
 	if (fd < 0)
@@ -419,7 +440,11 @@ void ftp_close(struct ftpconn *c, int quit)
 	sys_close(c->fd);
 	c->fd = -1;
 	c->in_off = c->in_len = 0;
-	c->pending = 0;
+	/* A reply still owed may never come: the command may or may not
+	 * have taken effect, and the run must not report success for it. */
+	while (c->pending > 0)
+		deferred_done(c, DEFERRED_LOST);
+	c->dhead = 0;
 }
 
 int ftp_reconnect(struct ftpconn *c)

@@ -55,6 +55,16 @@ enum ftp_feat {
 	FEAT_EPSV = 1 << 7,	/* RFC 2428 */
 };
 
+/*
+ * A deferred command with a tag failed (why: "server said: <reply>"), or
+ * its reply never came because the connection was lost (why: "no reply:
+ * connection lost"; the command may or may not have taken effect). Called
+ * in the thread that owns the connection, from ftp_flush/ftp_reply/
+ * ftp_close and so from any call that reads a reply or closes; it must
+ * not use the connection. The tag is the one given to ftp_defer().
+ */
+typedef void (*ftp_deferred_fn)(void *arg, const char *tag, const char *why);
+
 struct ftpconn {
 	int fd;			/* control socket, -1 when closed */
 	SSL *ssl;		/* control connection under FTPS; NULL = plain */
@@ -69,7 +79,10 @@ struct ftpconn {
 	int pipeline;		/* 1: send EPSV, REST and RETR/STOR in one write */
 	int debug;		/* $ZCFTP_DEBUG: trace commands and replies */
 	int pending;		/* replies of deferred commands not read yet */
-	int deferred_fail;	/* deferred commands that got an error reply */
+	char *dtag[FTP_PENDING_MAX];	/* owned tags of those, in order */
+	int dhead;		/* dtag index of the oldest */
+	ftp_deferred_fn on_deferred_fail;	/* may be NULL */
+	void *deferred_arg;
 	int code;		/* code of the last reply read */
 	char msg[FTP_MSG_MAX];	/* first line of the last reply (no CRLF) */
 	struct sockaddr_storage peer;	/* control peer: data connects here */
@@ -92,7 +105,8 @@ void ftp_init(struct ftpconn *c, const struct zc_url *u, int timeout_ms);
  * or a network error.
  */
 int ftp_connect(struct ftpconn *c);
-/* Close (with QUIT when quit != 0 and the connection is healthy). */
+/* Close (with QUIT when quit != 0 and the connection is healthy). Tagged
+ * deferred commands still pending are reported lost: ftp_flush() first. */
 void ftp_close(struct ftpconn *c, int quit);
 /* Close and connect again. Same returns as ftp_connect(). */
 int ftp_reconnect(struct ftpconn *c);
@@ -115,9 +129,16 @@ int ftp_reply(struct ftpconn *c);
 /* ftp_send() + ftp_reply(). */
 int ftp_cmd(struct ftpconn *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-/* The reply to the command just sent will not be waited for: count it
- * as deferred. */
-void ftp_defer(struct ftpconn *c);
+/*
+ * The reply to the command just sent will not be waited for: count it
+ * as deferred. tag (owned; NULL for a command whose failure does not
+ * matter) is what on_deferred_fail reports. The outcome of every tagged
+ * command is reported exactly once, across reconnects: so a run counts
+ * failures per run, not per connection. At most FTP_PENDING_MAX may be
+ * pending (ftp_flush() first): beyond that, -ENOBUFS and the connection
+ * is closed (the tag counts as lost). Else 0.
+ */
+int ftp_defer(struct ftpconn *c, char *tag);
 /* Read every deferred reply now. Returns 0 or a network error. */
 int ftp_flush(struct ftpconn *c);
 /* Full text of the last reply (lines joined by '\n'); valid until the
@@ -163,7 +184,8 @@ int ftp_list(struct ftpconn *c, const char *path, ftp_list_cb cb, void *arg,
  * (no MLST), -EPROTO, or a network error. */
 int ftp_stat(struct ftpconn *c, const char *path, struct listing_entry *e,
 	     char *name, size_t namesz);
-/* MFMT (RFC-style "YYYYMMDDHHMMSS path"); defer != 0 does not wait. */
+/* MFMT (RFC-style "YYYYMMDDHHMMSS path"); defer != 0 does not wait: the
+ * path is then the tag of the deferred command (see ftp_defer). */
 int ftp_mfmt(struct ftpconn *c, const char *path, time_t t, int defer);
 /* What ftp_parse_mlsx() leaves for a fact the server did not send. */
 #define FTP_SIZE_UNKNOWN UINT64_MAX

@@ -260,6 +260,21 @@ int mrun_open_local_root(struct mrun *m, const char *path)
 	return m->lroot < 0 ? -errno : 0;
 }
 
+/*
+ * A deferred MFMT (tag: its remote path) was refused or went unanswered
+ * (ftpconn.h): a failure of the run, on whichever connection, before or
+ * after a reconnect. Reported by relative path, like every failure.
+ */
+static void deferred_failed(void *arg, const char *tag, const char *why)
+{
+	struct mrun *m = arg;
+	size_t n = strlen(m->rroot);
+	const char *rel = tag;
+	if (strncmp(tag, m->rroot, n) == 0 && tag[n] == '/')
+		rel = tag + n + 1;
+	mrun_fail(m, rel[0] ? rel : ".", "mtime: %s", why);
+}
+
 int mrun_setup_remote(struct mrun *m, const char *arg)
 {
 	if (url_parse(arg, &m->url) < 0) {
@@ -281,6 +296,8 @@ int mrun_setup_remote(struct mrun *m, const char *arg)
 		ftp_init(&m->conn[w], &m->url, m->o->timeout_ms);
 		m->conn[w].pipeline = !m->o->no_pipeline;
 		m->conn[w].tls_ctx = m->tls_ctx;
+		m->conn[w].on_deferred_fail = deferred_failed;
+		m->conn[w].deferred_arg = m;
 	}
 	return 0;
 }

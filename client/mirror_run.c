@@ -90,16 +90,15 @@ static int make_remote_root(struct mrun *m)
 	return m->conn[0].code == FTP_R_PATH_CREATED ? 0 : -EREMOTEIO;
 }
 
+/* The replies of deferred MFMTs are read here at the latest; a refused
+ * or unanswered one is a failure of the run (see deferred_failed). */
 static int finish(struct mrun *m)
 {
-	int deferred = 0;
 	for (int w = 0; w < m->nconn; w++) {
-		if (m->conn[w].fd >= 0 && ftp_flush(&m->conn[w]) == 0)
-			deferred += m->conn[w].deferred_fail;
+		if (m->conn[w].fd >= 0)
+			(void)ftp_flush(&m->conn[w]);
 		ftp_close(&m->conn[w], 1);
 	}
-	if (deferred)
-		mrun_fail(m, "(mtimes)", "%d MFMT commands failed", deferred);
 	if (m->nfailed) {
 		fprintf(stderr, "zcftp: %zu failed:\n%s", m->nfailed, zbuf_str(&m->failures));
 		return EXIT_SOME_FAILED;
@@ -171,9 +170,12 @@ int mirror_run(const char *src, const char *dst, const struct mirror_opts *o)
 		else
 			rc = run(m, src, dst);
 	}
-	for (int w = 0; w < m->nconn; w++)
-		if (m->conn[w].url)
-			reply_reader_free(&m->conn[w].rr);
+	for (int w = 0; w < m->nconn; w++) {
+		if (!m->conn[w].url)
+			continue;
+		ftp_close(&m->conn[w], 0);	/* left open by an early exit */
+		reply_reader_free(&m->conn[w].rr);
+	}
 	url_wipe(&m->url);
 	SSL_CTX_free(m->tls_ctx);
 	mplan_free(&m->plan);

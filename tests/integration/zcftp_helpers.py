@@ -157,8 +157,10 @@ class FakeFTP:
     added). Hooks, all optional:
       facts(path, kind, data) -> the MLSD/MLST fact string for an entry;
       listing(path) -> [(name, facts)] overriding the tree for MLSD;
-      on_cmd(conn_no, verb, arg) -> None, or (delay_seconds, reply_line).
-    Use as a context manager; .port, .log (every (conn_no, line) seen)."""
+      on_cmd(conn_no, verb, arg) -> None, or (delay_seconds, reply_line);
+        a reply_line of None drops the control connection instead.
+    STOR stores into .files. Use as a context manager; .port, .log
+    (every (conn_no, line) seen)."""
 
     MTIME = "20200101000000"
 
@@ -247,6 +249,24 @@ class FakeFTP:
         d.close()
         return True
 
+    def _receive(self, lsock):
+        import socket
+        lsock.settimeout(5)
+        try:
+            d, _ = lsock.accept()
+        except socket.timeout:
+            return None
+        finally:
+            lsock.close()
+        chunks = []
+        while True:
+            b = d.recv(65536)
+            if not b:
+                break
+            chunks.append(b)
+        d.close()
+        return b"".join(chunks)
+
     def _serve(self, c, no):
         import hashlib
         import socket
@@ -265,6 +285,8 @@ class FakeFTP:
                 hook = self.on_cmd(no, verb, arg) if self.on_cmd else None
                 if hook:
                     time.sleep(hook[0])
+                    if hook[1] is None:
+                        break
                     c.sendall(hook[1].encode() + b"\r\n")
                     continue
                 if verb == "USER":
@@ -274,7 +296,7 @@ class FakeFTP:
                 elif verb == "FEAT":
                     c.sendall(b"211-Features:\r\n MLST type*;size*;modify*;\r\n"
                               b" HASH SHA-256*\r\n EPSV\r\n REST STREAM\r\n SIZE\r\n"
-                              b" MDTM\r\n211 End\r\n")
+                              b" MDTM\r\n MFMT\r\n211 End\r\n")
                 elif verb in ("TYPE", "OPTS", "MFMT", "NOOP"):
                     c.sendall(b"200 ok\r\n")
                 elif verb == "EPSV":
@@ -301,6 +323,20 @@ class FakeFTP:
                     self._data(c, lsock, self.files[arg][rest:])
                     lsock, rest = None, 0
                     c.sendall(b"226 done\r\n")
+                elif verb == "STOR" and lsock:
+                    c.sendall(b"150 send\r\n")
+                    data = self._receive(lsock)
+                    lsock = None
+                    if data is None:
+                        c.sendall(b"425 no data connection\r\n")
+                        continue
+                    with self.lock:
+                        self.files[arg] = data
+                    c.sendall(b"226 stored\r\n")
+                elif verb == "MKD":
+                    with self.lock:
+                        self.dirs.add(arg.rstrip("/") or "/")
+                    c.sendall(('257 "%s" created\r\n' % arg).encode())
                 elif verb == "HASH" and arg in self.files:
                     h = hashlib.sha256(self.files[arg]).hexdigest()
                     c.sendall(("213 SHA-256 0-%d %s %s\r\n"
