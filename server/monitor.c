@@ -141,8 +141,34 @@ static int valid_auth(const struct ps_auth *a, size_t len)
 		&& memchr(a->pass, 0, sizeof a->pass);
 }
 
+/*
+ * Every refused login gets the same answer at the same time: the delay is
+ * spent here, where a compromised worker cannot skip it, and runs from the
+ * request's arrival, so how long the check itself took (a crypt, a
+ * session slot probe) does not show either.
+ */
+static void login_refused(struct monitor *m, long long t0)
+{
+	m->failures++;
+	long long left = t0 + m->cfg->login_fail_delay_ms - sys_now_ms();
+	if (left > 0)
+		poll(NULL, 0, (int)left);
+	if (m->failures >= m->cfg->max_login_failures) {
+		m->state = MON_CLOSING;	/* the worker replies, then exits */
+		answer(m, PS_AUTH_FAIL_CLOSE);
+	} else {
+		answer(m, PS_AUTH_FAIL);
+	}
+}
+
+/*
+ * A user at max_sessions is refused like a wrong password (same answer,
+ * delay and failure count): a distinct reply would tell a password
+ * guesser that the password was right (docs/SECURITY.md, Login abuse).
+ */
 static void handle_auth(struct monitor *m, size_t len)
 {
+	long long t0 = sys_now_ms();
 	struct ps_auth *a = (struct ps_auth *)m->msg;
 	if (!valid_auth(a, len))
 		die(m, "malformed login request");
@@ -150,23 +176,15 @@ static void handle_auth(struct monitor *m, size_t len)
 	explicit_bzero(a->pass, sizeof a->pass);
 	if (rc == 0)
 		rc = monitor_resolve_ids(&m->user);
-	if (rc < 0) {
-		m->failures++;
-		/* The delay is spent here, where a compromised worker cannot skip it. */
-		if (m->cfg->login_fail_delay_ms > 0)
-			poll(NULL, 0, m->cfg->login_fail_delay_ms);
-		if (m->failures >= m->cfg->max_login_failures) {
-			m->state = MON_CLOSING;	/* the worker replies, then exits */
-			answer(m, PS_AUTH_FAIL_CLOSE);
-		} else {
-			answer(m, PS_AUTH_FAIL);
-		}
-		return;
+	if (rc == 0) {
+		zc_strlcpy(m->name, a->user, sizeof m->name);
+		rc = take_session_slot(m);
+		if (rc < 0)
+			log_info("user \"%s\" has reached max_sessions (%d): refused as a failed login",
+				 m->name, m->user.max_sessions);
 	}
-	zc_strlcpy(m->name, a->user, sizeof m->name);
-	if (take_session_slot(m) < 0) {
-		log_info("user \"%s\" has reached max_sessions (%d)", m->name, m->user.max_sessions);
-		answer(m, PS_AUTH_BUSY);
+	if (rc < 0) {
+		login_refused(m, t0);
 		return;
 	}
 	m->state = MON_AUTHED;

@@ -170,10 +170,6 @@ void privsep_login(struct session *s, const char *pass)
 		if (ans == PS_AUTH_FAIL_CLOSE)
 			s->quit = 1;
 		break;
-	case PS_AUTH_BUSY:
-		s->login = LOGIN_NONE;
-		reply(s, FTP_R_NOT_LOGGED_IN, "Too many sessions for this user, try again later.");
-		break;
 	default:
 		log_err("monitor did not answer the login request");
 		reply(s, FTP_R_UNAVAILABLE, "Service not available, closing control connection.");

@@ -23,7 +23,8 @@ enum ps_type {
 	PS_AUTH_OK = 101,
 	PS_AUTH_FAIL = 102,		/* wrong name or password (delay already spent) */
 	PS_AUTH_FAIL_CLOSE = 103,	/* ... and too many failures: close */
-	PS_AUTH_BUSY = 104,		/* password right, but max sessions reached */
+	/* No answer tells a refused password from a user at max_sessions:
+	 * the worker facing the client must not know either. */
 };
 
 struct ps_auth {

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Regression tests for the second security review of the server: HASH
-watches the control connection (ABOR, QUIT, a time bound)."""
+watches the control connection (ABOR, QUIT, a time bound); a login refused
+for max_sessions looks like a wrong password."""
 import hashlib
 import os
 import sys
@@ -86,6 +87,67 @@ def test_client_gone_stops_hash():
         r.close()
         # The session process ends instead of reading 64 GiB for nobody.
         assert srv.wait_no_sessions(5), srv.session_pids()
+
+
+def need_root(why):
+    if os.geteuid() != 0:
+        raise zt.Skip("needs root: " + why)
+
+
+def timed_pass(srv, password):
+    r = srv.raw()
+    r.banner()
+    r.expect("USER u", (331,))
+    t0 = time.monotonic()
+    rep = r.cmd("PASS " + password)
+    return r, rep, time.monotonic() - t0
+
+
+def test_max_sessions_refusal_looks_like_a_wrong_password():
+    """The right password for a user at max_sessions must not be told
+    from a wrong one: same reply, same delay, same failure count."""
+    need_root("max_sessions is enforced by the privilege-separation monitor")
+    delay = 0.4
+    conf = {"limits": {"login_fail_delay_ms": int(delay * 1000), "max_login_failures": 2}}
+    with zt.start_server(users=USERS, conf=conf) as srv:
+        opts = os.path.join(srv.tmp, "user-options")
+        with open(opts, "w") as f:
+            f.write("u max_sessions=1\n")
+        srv.stop()
+        srv._set("users", "options_file", opts)
+        srv.start()
+        first = srv.login("u")
+        seen = {}
+        for what, pw in (("busy", "u-pw"), ("wrong", "not-u-pw")):
+            times = []
+            for _ in range(3):
+                r, rep, dt = timed_pass(srv, pw)
+                r.close()
+                assert rep.lines == ["530 Login incorrect."], (what, rep)
+                times.append(dt)
+            seen[what] = sorted(times)[1]
+        print("median refusal (s):", seen)
+        assert min(seen.values()) >= delay * 0.9, seen
+        assert abs(seen["busy"] - seen["wrong"]) < 0.15 * zt.SLOW, seen
+        # Refusals count towards max_login_failures alike.
+        for pw in ("u-pw", "not-u-pw"):
+            r = srv.raw()
+            r.banner()
+            for _ in range(2):
+                r.expect("USER u", (331,))
+                r.expect("PASS " + pw, (530,))
+            assert r.wait_closed(5 * zt.SLOW), "open after max_login_failures (%s)" % pw
+            r.close()
+        first.expect("QUIT", (221,))
+        first.close()
+        # The slot is free again: the same password logs in.
+        assert zt.wait_for(lambda: _logs_in(srv), 5 * zt.SLOW), "slot not freed"
+
+
+def _logs_in(srv):
+    r, rep, _dt = timed_pass(srv, "u-pw")
+    r.close()
+    return rep.code == 230
 
 
 if __name__ == "__main__":
