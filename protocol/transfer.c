@@ -125,6 +125,8 @@ static int poll_once(struct xfer_ctx *c, int sock, short events, int left)
 	int n = 0, ctl = -1;
 	long long now = sys_now_ms();
 
+	if (c->o->before_wait)
+		c->o->before_wait(c->o->ctl_arg);
 	if (sock >= 0)
 		p[n++] = (struct pollfd){ .fd = sock, .events = events };
 	if (c->ctl_on && now >= c->ctl_mute) {

@@ -18,6 +18,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 enum xfer_path {
 	XFER_PATH_NONE = 0,
@@ -45,8 +46,8 @@ const char *xfer_path_name(enum xfer_path p);
 typedef int (*xfer_ctl_cb)(void *arg);
 
 #define XFER_CTL_RECHECK_MS 200
-#define XFER_CTL_CHECK_MS 20
-#define XFER_RCVLOWAT_MAX (256 << 10)	/* splice receive wakes at this much queued */	/* ABOR noticed within this much between chunks */
+#define XFER_CTL_CHECK_MS 20	/* ABOR noticed within this much between chunks */
+#define XFER_RCVLOWAT_MAX (256 << 10)	/* splice receive wakes at this much queued */
 #define XFER_PIPE_SIZE_DEFAULT (1u << 20)	/* 1 MiB */
 #define XFER_SENDFILE_CHUNK (4u << 20)		/* per sendfile() call */
 #define XFER_COPY_BUF (256u << 10)		/* user-space copy / ASCII buffer */
@@ -70,6 +71,12 @@ struct xfer_opts {
 				 * paths), 0 = XFER_COPY_BUF / XFER_TLS_*_BUF */
 	void (*progress)(uint64_t bytes, void *arg);	/* optional, <= 1/100ms */
 	void *progress_arg;
+	/* Optional, called with ctl_arg before the engine blocks (the server
+	 * sends a held 150 reply: the client may wait for it). */
+	void (*before_wait)(void *ctl_arg);
+	/* xfer_send_file: fstat() of the file when the caller just made it
+	 * (saves one), else NULL. */
+	const struct stat *file_st;
 };
 
 struct xfer_result {

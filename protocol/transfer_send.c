@@ -117,9 +117,11 @@ int xfer_send_file(int file_fd, uint64_t offset, int sock_fd,
 	int rc = xfer_begin(&c, o, r, sock_fd, ascii ? XFER_PATH_ASCII : bin);
 	if (rc < 0)
 		return rc;
-	if (fstat(file_fd, &st) < 0)
+	if (c.o->file_st)
+		st = *c.o->file_st;
+	else if (fstat(file_fd, &st) < 0)
 		return xfer_finish(&c, xfer_file_err(&c, -errno));
-	/* The server sends regular files only; st_size means nothing else. */
+	/* Regular files only; st_size means nothing else. */
 	if (!S_ISREG(st.st_mode))
 		return xfer_finish(&c, xfer_file_err(&c, -EINVAL));
 	uint64_t end = (uint64_t)st.st_size;

@@ -136,8 +136,10 @@ static int list_dir(struct session *s, DIR *d, const char *dirarg, enum list_kin
 			eb.e.type = 'c';
 		if (format_entry(s, &b, k, &eb, now) < 0 && b.err)
 			rc = b.err;
-		if (rc == 0 && b.len >= LIST_CHUNK)
+		if (rc == 0 && b.len >= LIST_CHUNK) {
+			reply_flush(s);	/* a long listing: no reason to hold the 150 */
 			rc = send_chunk(s, &b, dfd, r);
+		}
 	}
 	if (rc == 0 && b.len)
 		rc = send_chunk(s, &b, dfd, r);
@@ -202,11 +204,16 @@ static void run_listing(struct session *s, const char *arg, enum list_kind k)
 		return;
 	SSL *ssl;
 	char err[256];
+	/* Held as for a small download (xfer_run.c): a directory that fits in
+	 * one chunk costs the client one wake-up, not two. */
+	if (!s->prot_private)
+		reply_hold(s);
 	reply(s, FTP_R_FILE_STATUS_OK, "Here comes the directory listing.");
 	int dfd = ftps_data_open(s, 0, &ssl, err, sizeof err);
 	if (dfd < 0) {
 		if (d)
 			closedir(d);
+		reply_hold_end(s);
 		xfer_reply_open_failed(s, dfd, err);
 		return;
 	}
@@ -219,6 +226,7 @@ static void run_listing(struct session *s, const char *arg, enum list_kind k)
 	s->list_ssl = NULL;
 	if (d)
 		closedir(d);
+	reply_hold_end(s);
 	xfer_reply_result(s, &r);
 }
 

@@ -106,7 +106,7 @@ static void cmd_retr(struct session *s, const char *arg)
 		return;
 	}
 	struct xfer_job job = { .arg = arg, .file_fd = fd, .offset = offset,
-				.direction = 'o', .size = (uint64_t)st.st_size };
+				.direction = 'o', .size = (uint64_t)st.st_size, .st = &st };
 	xfer_run(s, &job);
 	sys_close(fd);
 }

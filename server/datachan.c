@@ -78,13 +78,15 @@ int data_arm_passive(struct session *s, uint16_t *port)
 /* Clients usually connect right after 227/229, before the transfer
  * command: try the (non-blocking) listener first and poll only if nobody
  * is there yet. The new fd is non-blocking, as the engine wants it. */
-static int accept_now_or_wait(int lfd, int left, struct sockaddr_storage *peer, socklen_t *plen)
+static int accept_now_or_wait(struct session *s, int left, struct sockaddr_storage *peer,
+			      socklen_t *plen)
 {
-	int fd = accept4(lfd, (struct sockaddr *)peer, plen, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	int fd = accept4(s->pasv_fd, (struct sockaddr *)peer, plen, SOCK_CLOEXEC | SOCK_NONBLOCK);
 	if (fd >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != ECONNABORTED
 			&& errno != EINTR))
 		return fd >= 0 ? fd : -errno;
-	return net_accept_timeout(lfd, left, peer, plen);
+	reply_flush(s);	/* the client may be waiting for the 150 to connect */
+	return net_accept_timeout(s->pasv_fd, left, peer, plen);
 }
 
 static int accept_from_peer(struct session *s)
@@ -96,7 +98,7 @@ static int accept_from_peer(struct session *s)
 			return -ETIMEDOUT;
 		struct sockaddr_storage peer;
 		socklen_t plen = sizeof peer;
-		int fd = accept_now_or_wait(s->pasv_fd, (int)left, &peer, &plen);
+		int fd = accept_now_or_wait(s, (int)left, &peer, &plen);
 		if (fd < 0)
 			return fd;
 		if (addr_same_host((struct sockaddr *)&peer, (struct sockaddr *)&s->peer))
@@ -118,6 +120,7 @@ static int connect_to_port(struct session *s)
 		((struct sockaddr_in *)&local)->sin_port = 0;
 	else if (local.ss_family == AF_INET6)
 		((struct sockaddr_in6 *)&local)->sin6_port = 0;
+	reply_flush(s);
 	return net_connect_timeout((struct sockaddr *)&s->port_addr, s->port_len,
 				   (struct sockaddr *)&local, s->local_len,
 				   s->cfg->accept_timeout * 1000);

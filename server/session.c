@@ -20,7 +20,9 @@
 #include "datachan.h"
 #include "listing.h"
 #include "log.h"
+#include "master.h"
 #include "net.h"
+#include "privsep.h"
 #include "proxyv2.h"
 #include "reply.h"
 #include "reply_codes.h"
@@ -65,7 +67,7 @@ static ssize_t ctl_read(struct session *s, char *buf, size_t n)
 	return sys_read(s->ctl_fd, buf, n);
 }
 
-void reply_raw(struct session *s, const char *data, size_t len)
+static void ctl_send(struct session *s, const char *data, size_t len)
 {
 	if (s->ctl_fd < 0 || s->ctl_eof)
 		return;
@@ -75,6 +77,42 @@ void reply_raw(struct session *s, const char *data, size_t len)
 		s->quit = 1;
 		s->ctl_eof = 1;
 	}
+}
+
+void reply_hold(struct session *s)
+{
+	s->reply_holding = 1;
+}
+
+void reply_hold_end(struct session *s)
+{
+	s->reply_holding = 0;
+}
+
+void reply_flush(void *session)
+{
+	struct session *s = session;
+	s->reply_holding = 0;
+	if (s->held_len == 0)
+		return;
+	ctl_send(s, s->held, s->held_len);
+	s->held_len = 0;
+}
+
+/* Held replies and this one leave in one write: one segment for the
+ * client to wake up for, instead of one per reply. */
+void reply_raw(struct session *s, const char *data, size_t len)
+{
+	size_t room = sizeof s->held - s->held_len;
+	if (len <= room && (s->reply_holding || s->held_len)) {
+		memcpy(s->held + s->held_len, data, len);
+		s->held_len += len;
+		if (!s->reply_holding)
+			reply_flush(s);
+		return;
+	}
+	reply_flush(s);
+	ctl_send(s, data, len);
 }
 
 void reply_text(struct session *s, int code, const char *text)
@@ -199,6 +237,8 @@ static int read_ctl(struct session *s, int in_xfer)
 int session_poll_ctl(void *arg)
 {
 	struct session *s = arg;
+	/* Whatever we answer now must follow a held 150. */
+	reply_flush(s);
 	if (read_ctl(s, 1) < 0)
 		return 1;
 	return s->abor_seen;
@@ -394,6 +434,22 @@ static int read_proxy_header(struct session *s)
 	return 0;
 }
 
+/* max_per_ip for the client behind a PROXY balancer, which the master
+ * could not count (it saw the balancer): checked against the shared
+ * session table by the monitor (privsep) or by this process. */
+static int claim_peer(struct session *s)
+{
+	int rc = s->mon_fd >= 0 ? privsep_claim_peer(s->mon_fd, &s->peer, s->peer_len)
+		: master_claim_peer((struct sockaddr *)&s->peer);
+	if (rc == -EUSERS) {
+		log_info("refused connection: max_per_ip (%d) reached", s->cfg->max_per_ip);
+		reply(s, FTP_R_UNAVAILABLE, "Too many connections from your address.");
+	} else if (rc < 0) {
+		log_err("the monitor did not answer the client address");
+	}
+	return rc;
+}
+
 static struct session *session_start(int ctl_fd, const struct zc_config *cfg)
 {
 	static struct session sess;	/* one per process; ~70 KiB, kept off the stack */
@@ -413,6 +469,7 @@ static void session_loop(struct session *s)
 	while (!s->quit && wait_line(s) == 0) {
 		struct queued_line *q = &s->queue[s->q_head];
 		dispatch(s, q);
+		reply_flush(s);	/* a command never leaves a reply held */
 		/* The line may have carried a password: don't keep it around. */
 		explicit_bzero(q->text, q->len);
 		explicit_bzero(s->rd.line, sizeof s->rd.line);
@@ -445,6 +502,8 @@ static int greet(struct session *s, int implicit_tls)
 	snprintf(ctx, sizeof ctx, "session %.63s", s->peer_str);
 	log_set_context(ctx);
 	log_info("connected%s", implicit_tls ? " (implicit TLS)" : "");
+	if (s->cfg->proxy_protocol && claim_peer(s) < 0)
+		return -1;
 	if (implicit_tls) {
 		if (ftps_start_control(s) < 0)
 			return -1;

@@ -21,6 +21,8 @@
 /* Lines read ahead of the command being executed: pipelined commands and
  * commands that arrive during a transfer wait here, in order. */
 #define SESSION_QUEUE_MAX 16
+/* Room for held replies: a 150 line with a long path name. */
+#define SESSION_HELD_MAX 1200
 #define SESSION_USER_MAX 64
 
 enum line_kind { LINE_OK, LINE_HAS_NUL, LINE_TOO_LONG };
@@ -93,6 +95,11 @@ struct session {
 
 	/* set by the control poll during a transfer */
 	int abor_seen;
+
+	/* Replies held back by reply_hold(), sent with the next reply */
+	int reply_holding;
+	size_t held_len;
+	char held[SESSION_HELD_MAX];
 };
 
 struct auth_user;
@@ -139,6 +146,18 @@ void reply(struct session *s, int code, const char *fmt, ...)
 void reply_text(struct session *s, int code, const char *text);
 /* Send raw, already CRLF-terminated bytes (multi-line bodies built by hand). */
 void reply_raw(struct session *s, const char *data, size_t len);
+/*
+ * Hold back the replies that follow (a 150 before a small transfer): they
+ * are written together with the first reply after reply_hold_end(), or at
+ * once by reply_flush(), in order. A reply that does not fit flushes what
+ * is held. Whoever holds must flush before anything that can wait on the
+ * client: a client may wait for the 150 before it reads data.
+ */
+void reply_hold(struct session *s);
+/* Stop holding; what is held goes out with the next reply. */
+void reply_hold_end(struct session *s);
+/* Stop holding and write what is held now. void * for engine callbacks. */
+void reply_flush(void *session);
 /* Map a negative errno from vfs to the usual 550/553 reply with a reason. */
 void reply_errno(struct session *s, int err, const char *what);
 

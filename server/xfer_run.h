@@ -6,6 +6,7 @@
 #define ZC_XFER_RUN_H
 
 #include <stdint.h>
+#include <sys/stat.h>
 
 #include "transfer.h"
 #include "vfs.h"
@@ -17,6 +18,7 @@ struct xfer_job {
 	int file_fd;		/* open file, owned by the caller */
 	uint64_t offset;	/* RETR: first byte to send */
 	uint64_t size;		/* RETR: file size, for the 150 reply */
+	const struct stat *st;	/* RETR: the file's fstat(), or NULL */
 	char direction;		/* 'o' download, 'i' upload */
 	int unique;		/* STOU: the 150 reply names the file */
 	char tmp[VFS_PATH_MAX];	/* atomic upload: temp file to commit, or "" */
@@ -26,7 +28,8 @@ struct xfer_job {
 int xfer_check_prepared(struct session *s);
 /* Reply 150, open the data connection, move the data, reply 226 or the
  * error (426 then 226 after ABOR), commit or drop an atomic upload, and
- * write the transfer-log line. */
+ * write the transfer-log line. A small download's 150 is held back and
+ * leaves with the 226 unless something has to wait first (xfer_run.c). */
 void xfer_run(struct session *s, struct xfer_job *job);
 /* The final reply of a transfer: 226, or 426 then 226 after ABOR, or the
  * error (425/426/451/452/552). Marks the session to end if the control
