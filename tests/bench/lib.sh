@@ -163,7 +163,24 @@ lean() {
 	local s=$1
 	shift
 	LEANFTP_TIMEOUT=30 LEANFTP_TLS=$TLS timeout "$STEP_TIMEOUT" \
-		"$LEANFTP" "$HOST" "${PORT[$s]}" "$BUSER" "$@"
+		${LEAN_PIN:-} "$LEANFTP" "$HOST" "${PORT[$s]}" "$BUSER" "$@"
+}
+
+# pin_server S MASK: set the CPU affinity of every process of server S
+# (those forked later inherit it from the master).
+pin_server() {
+	local p
+	for p in $(cat "$(cg_dir "$1")/cgroup.procs"); do
+		taskset -a -p "$2" "$p" >/dev/null 2>&1 || true
+	done
+}
+
+# The small-file loop once more with server and client on CPU 0.
+measure_pinned() {
+	local s=$1 rep=$2
+	pin_server "$s" 1
+	LEAN_PIN="taskset 1" measure "$s" "$rep" small1 smallfiles "$SMALL" small
+	pin_server "$s" "$(printf '%x' $(( (1 << $(nproc)) - 1 )))"
 }
 
 # A server counts only if a download and an upload are byte-exact (and,
@@ -198,7 +215,7 @@ verify_tls() {
 
 # What report needs to re-print a run later (run.sh --report RUNDIR).
 save_params() {
-	declare -p REPS SESSIONS CONC SMALL TLS_SMALL BIG_MIB ACTIVE ACTIVE_TLS TLS_VERSION SECTIONS \
+	declare -p REPS SESSIONS CONC SMALL TLS_SMALL BIG_MIB ACTIVE ACTIVE_TLS TLS_VERSION SECTIONS PIN_SMALL \
 		CMDLINE RUN_DATE ZCFTPD DATA CACHE >"$RUN/params"
 }
 
@@ -260,6 +277,7 @@ measure_all() {
 	sync
 	measure "$s" "$rep" sessions sessions "$SESSIONS" "$CONC"
 	measure "$s" "$rep" small smallfiles "$SMALL" small
+	[ -z "$PIN_SMALL" ] || measure_pinned "$s" "$rep"
 }
 
 # The TLS section: RETR and STOR of the big file under PROT P.

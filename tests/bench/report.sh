@@ -22,6 +22,9 @@ derive() {
 			}
 			put(s, "sessions", v[s, r, "sessions.rate"])
 			put(s, "small", v[s, r, "small.rate"])
+			put(s, "small1", v[s, r, "small1.rate"])
+			if (v[s, r, "small1.rate"] != "")
+				put(s, "small1_cpu", sprintf("%.1f", v[s, r, "small1.cpu"] * 1e6 / nsmall))
 			# CPU per operation: steadier than rates on a shared machine.
 			if (v[s, r, "sessions.rate"] != "")
 				put(s, "sess_cpu", sprintf("%.2f", v[s, r, "sessions.cpu"] * 1000 / nsess))
@@ -141,6 +144,20 @@ plain_report() {
 	echo "small files: $SMALL x 4 KiB RETR in one session; RETR/STOR: $BIG_MIB MiB."
 	echo
 	targets
+	echo
+	[ -z "${PIN_SMALL:-}" ] || pinned_report
+}
+
+# --pin-small: the same small-file loop with every process on CPU 0.
+pinned_report() {
+	echo "Small files again with the server's processes and the client pinned to"
+	echo "CPU 0 (--pin-small): no cross-CPU wake-ups, so the rate shows each"
+	echo "server's own per-file cost. Supplementary: the target is judged above."
+	echo
+	table "small1 small1_cpu" "$ACTIVE" "| server | small files/s, 1 CPU | CPU µs/file |"
+	echo
+	echo "- (supplementary)$(verdict " small files/s on 1 CPU >= 1.5 x best peer" \
+		"${MED[zcftpd,small1]:-}" ">=" "$(scale "$(best max small1)" 1.5)" | sed 's/^-//')"
 	echo
 }
 

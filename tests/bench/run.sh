@@ -14,11 +14,15 @@
 #   tests/bench/run.sh [--zcftpd PATH] [--reps N] [--sessions N] [--conc N]
 #                      [--small N] [--big-mib N] [--servers "zcftpd vsftpd ..."]
 #                      [--no-tls | --tls-only] [--tls-version 1.3|1.2] [--tls-small N]
-#                      [--md FILE] [--quick]
+#                      [--md FILE] [--quick] [--pin-small]
 #   tests/bench/run.sh --report RUNDIR [--md FILE]   (re-print a saved run)
 # Environment: ZCBENCH_WORK (data + temp, default /var/tmp/zcftpd-bench),
 # ZCBENCH_CACHE (peer .debs, default /var/cache/zcftpd-bench), LEANFTP
 # (prebuilt client; else built from leanftp.c with cc).
+# --pin-small adds one more small-file run per repetition with the server's
+# processes and the client on CPU 0: it shows the servers' own per-file
+# cost without the cross-CPU wake-ups that dominate it in a VM (a separate
+# table, not the issue's verdict).
 # Only loopback is used; every server is stopped by PID in the EXIT trap.
 set -euo pipefail
 
@@ -32,6 +36,7 @@ SERVERS="zcftpd vsftpd proftpd pureftpd"
 SECTIONS="plain tls" TLS_VERSION=1.3
 ZCFTPD=${ZCFTPD:-}
 MD=""
+PIN_SMALL=""
 REPORT_ONLY=""
 WORK=${ZCBENCH_WORK:-/var/tmp/zcftpd-bench}
 CACHE=${ZCBENCH_CACHE:-/var/cache/zcftpd-bench}
@@ -54,6 +59,7 @@ while [ $# -gt 0 ]; do
 	--tls-only|--tls) SECTIONS=tls ;;
 	--tls-version) TLS_VERSION=$2; shift ;;
 	--report) REPORT_ONLY=$2; shift ;;
+	--pin-small) PIN_SMALL=1 ;;
 	--quick) REPS=1 SESSIONS=400 SMALL=500 BIG_MIB=256 TLS_SMALL=100 ;;
 	-h|--help) usage ;;
 	*) echo "run.sh: unknown option $1" >&2; usage ;;
