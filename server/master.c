@@ -17,6 +17,7 @@
 
 #include "accounts.h"
 #include "address.h"
+#include "cidr.h"
 #include "ftps.h"
 #include "jail.h"
 #include "privsep.h"
@@ -25,6 +26,7 @@
 #include "log.h"
 #include "master.h"
 #include "net.h"
+#include "peertab.h"
 #include "session.h"
 #include "sys.h"
 
@@ -74,6 +76,24 @@ void master_forget_shared(void)
 		munmap((void *)M.slots, SLOT_MAX);
 	M.slots = NULL;
 	my_slot = NULL;
+	peertab_forget();
+}
+
+int master_claim_peer(const struct sockaddr *sa)
+{
+	if (!my_slot)
+		return 0;
+	size_t me = (size_t)(my_slot - M.slots);
+	/* Published before counting: of two sessions from one address that
+	 * arrive together, at least one sees the other (peertab.h). */
+	peertab_set(me, sa);
+	unsigned n = 0;
+	for (size_t i = 0; i < SLOT_MAX; i++)
+		n += i != me && M.slots[i] != SLOT_FREE && peertab_same(i, sa);
+	if (M.cfg.max_per_ip <= 0 || n < (unsigned)M.cfg.max_per_ip)
+		return 0;
+	peertab_clear(me);
+	return -EUSERS;
 }
 
 static int slots_init(void)
@@ -82,7 +102,7 @@ static int slots_init(void)
 	if (p == MAP_FAILED)
 		return -errno;
 	M.slots = p;
-	return 0;
+	return peertab_init(SLOT_MAX);
 }
 
 /* A free slot, scanning on from the last one handed out. */
@@ -151,12 +171,21 @@ static int setup_signals(sigset_t *old)
 	return M.sigfd < 0 ? -errno : 0;
 }
 
+/* Sessions from ip: by the addresses in the shared table, which hold the
+ * real client of a proxied session once it has read the PROXY header. */
 static unsigned count_ip(const struct sockaddr *ip)
 {
 	unsigned n = 0;
 	for (size_t i = 0; i < M.n_kids; i++)
-		n += addr_same_host((struct sockaddr *)&M.kids[i].ip, ip);
+		n += peertab_same(M.kids[i].slot, ip);
 	return n;
+}
+
+/* A connection from a PROXY protocol balancer: its per-IP count waits for
+ * the header, in the session (master_claim_peer). */
+static int behind_proxy(const struct sockaddr_storage *peer)
+{
+	return M.cfg.proxy_protocol && cidr_list_match(M.cfg.proxy_from, (struct sockaddr *)peer);
 }
 
 static int add_child(pid_t pid, unsigned slot, const struct sockaddr_storage *ip)
@@ -184,6 +213,7 @@ static void reap_children(void)
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 		for (size_t i = 0; i < M.n_kids; i++) {
 			if (M.kids[i].pid == pid) {
+				peertab_clear(M.kids[i].slot);
 				M.slots[M.kids[i].slot] = SLOT_FREE;
 				M.kids[i] = M.kids[--M.n_kids];
 				break;
@@ -340,7 +370,9 @@ static void accept_one(int lfd, int implicit, const sigset_t *oldmask)
 		refuse(fd, "Too many users, try again later.");
 		return;
 	}
-	if (M.cfg.max_per_ip > 0 && count_ip((struct sockaddr *)&peer) >= (unsigned)M.cfg.max_per_ip) {
+	int proxied = behind_proxy(&peer);
+	if (!proxied && M.cfg.max_per_ip > 0
+	    && count_ip((struct sockaddr *)&peer) >= (unsigned)M.cfg.max_per_ip) {
 		log_info("refused connection: max_per_ip (%d) reached", M.cfg.max_per_ip);
 		refuse(fd, "Too many connections from your address.");
 		return;
@@ -355,11 +387,14 @@ static void accept_one(int lfd, int implicit, const sigset_t *oldmask)
 		refuse(fd, "Too many users, try again later.");
 		return;
 	}
+	if (!proxied)
+		peertab_set((size_t)slot, (struct sockaddr *)&peer);
 	pid_t pid = fork();
 	if (pid == 0)
 		run_child(fd, (unsigned)slot, implicit, oldmask);
 	if (pid < 0) {
 		log_err_errno("fork");
+		peertab_clear((size_t)slot);
 		M.slots[slot] = SLOT_FREE;
 		refuse(fd, "Server busy, try again later.");
 		return;

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -33,11 +34,11 @@
 /* Extra time the monitor grants beyond the worker's own login timeout. */
 #define MONITOR_SLACK_MS 5000
 
-enum mon_state { MON_PRE_AUTH, MON_AUTHED, MON_CLOSING };
+enum mon_state { MON_PRE_PEER, MON_PRE_AUTH, MON_AUTHED, MON_CLOSING };
 
 /* Which request is allowed in which state: anything else is fatal. */
-static const uint32_t allowed[] = { [MON_PRE_AUTH] = PS_AUTH, [MON_AUTHED] = PS_HANDOFF,
-				   [MON_CLOSING] = 0 };
+static const uint32_t allowed[] = { [MON_PRE_PEER] = PS_PEER, [MON_PRE_AUTH] = PS_AUTH,
+				   [MON_AUTHED] = PS_HANDOFF, [MON_CLOSING] = 0 };
 
 struct monitor {
 	const struct zc_config *cfg;
@@ -191,6 +192,33 @@ static void handle_auth(struct monitor *m, size_t len)
 	answer(m, PS_AUTH_OK);
 }
 
+static int valid_peer(const struct ps_peer *p)
+{
+	sa_family_t f = p->addr.ss_family;
+	return (f == AF_INET && p->len == sizeof(struct sockaddr_in))
+		|| (f == AF_INET6 && p->len == sizeof(struct sockaddr_in6));
+}
+
+/* PROXY protocol: the worker parsed the header (no root process parses
+ * client bytes); max_per_ip is checked here, where the shared session
+ * table is, against the real client instead of the balancer. */
+static void handle_peer(struct monitor *m, size_t len)
+{
+	struct ps_peer p;
+	if (len != sizeof p)
+		die(m, "malformed peer address");
+	memcpy(&p, m->msg, sizeof p);
+	if (!valid_peer(&p))
+		die(m, "malformed peer address");
+	if (master_claim_peer((struct sockaddr *)&p.addr) < 0) {
+		m->state = MON_CLOSING;	/* the worker replies 421, then exits */
+		answer(m, PS_PEER_BUSY);
+		return;
+	}
+	m->state = MON_PRE_AUTH;
+	answer(m, PS_PEER_OK);
+}
+
 static void wait_worker(struct monitor *m)
 {
 	if (m->worker > 0) {
@@ -311,6 +339,7 @@ void monitor_run(int ctl_fd, const struct zc_config *cfg, int implicit_tls)
 	m->ctl_fd = ctl_fd;
 	m->implicit_tls = implicit_tls;
 	m->relay_fd = -1;
+	m->state = cfg->proxy_protocol ? MON_PRE_PEER : MON_PRE_AUTH;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		fatal("monitor: socketpair: %s", strerror(errno));
 	m->sock = sv[0];
@@ -332,7 +361,9 @@ void monitor_run(int ctl_fd, const struct zc_config *cfg, int implicit_tls)
 		memcpy(&type, m->msg, r >= 4 ? 4 : 0);
 		if (r < 4 || type != allowed[m->state] || (m->relay_fd >= 0 && type != PS_HANDOFF))
 			die(m, "unexpected request from the pre-login worker");
-		if (type == PS_AUTH)
+		if (type == PS_PEER)
+			handle_peer(m, (size_t)r);
+		else if (type == PS_AUTH)
 			handle_auth(m, (size_t)r);
 		else
 			become_session(m, (size_t)r);

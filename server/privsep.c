@@ -86,25 +86,42 @@ int privsep_decode_handoff(const unsigned char *msg, size_t len, struct handoff_
 	return 0;
 }
 
-static int ask_monitor(int fd, const char *user, const char *pass)
+/* Send one request, return the monitor's answer type or -errno. */
+static int monitor_call(int fd, const void *req, size_t n)
 {
-	struct ps_auth req;
 	struct ps_answer ans;
-	memset(&req, 0, sizeof req);
-	req.type = PS_AUTH;
-	if (zc_strlcpy(req.user, user, sizeof req.user) < 0 || zc_strlcpy(req.pass, pass, sizeof req.pass) < 0) {
-		explicit_bzero(&req, sizeof req);
-		return PS_AUTH_FAIL;	/* cannot be right: too long */
-	}
-	ssize_t w = send(fd, &req, sizeof req, MSG_NOSIGNAL);
-	explicit_bzero(&req, sizeof req);
-	if (w != (ssize_t)sizeof req)
+	if (send(fd, req, n, MSG_NOSIGNAL) != (ssize_t)n)
 		return -EPIPE;
 	ssize_t r;
 	do
 		r = recv(fd, &ans, sizeof ans, 0);
 	while (r < 0 && errno == EINTR);
 	return r == (ssize_t)sizeof ans ? (int)ans.type : -EPROTO;
+}
+
+int privsep_claim_peer(int mon_fd, const struct sockaddr_storage *sa, socklen_t len)
+{
+	struct ps_peer req;
+	memset(&req, 0, sizeof req);
+	req.type = PS_PEER;
+	req.len = len <= sizeof req.addr ? (uint32_t)len : 0;
+	memcpy(&req.addr, sa, req.len);
+	int ans = monitor_call(mon_fd, &req, sizeof req);
+	return ans == PS_PEER_OK ? 0 : ans == PS_PEER_BUSY ? -EUSERS : -EPROTO;
+}
+
+static int ask_monitor(int fd, const char *user, const char *pass)
+{
+	struct ps_auth req;
+	memset(&req, 0, sizeof req);
+	req.type = PS_AUTH;
+	if (zc_strlcpy(req.user, user, sizeof req.user) < 0 || zc_strlcpy(req.pass, pass, sizeof req.pass) < 0) {
+		explicit_bzero(&req, sizeof req);
+		return PS_AUTH_FAIL;	/* cannot be right: too long */
+	}
+	int ans = monitor_call(fd, &req, sizeof req);
+	explicit_bzero(&req, sizeof req);
+	return ans;
 }
 
 /* Send the handoff, with the relay socket as SCM_RIGHTS when TLS is on. */

@@ -2,10 +2,12 @@
  * privsep.h - messages between the pre-login worker and the root monitor.
  *
  * One SOCK_SEQPACKET socketpair per session. The worker may send exactly
- * two kinds of request, in this order: PS_AUTH (any number of times while
- * the answer is a failure) and, after PS_AUTH_OK, one PS_HANDOFF carrying
- * the command lines the client pipelined behind PASS. Anything else, or a
- * malformed message, ends the session (see monitor.c).
+ * these requests, in this order: with the PROXY protocol on, one PS_PEER
+ * with the client address from the header (before the banner); PS_AUTH
+ * (any number of times while the answer is a failure) and, after
+ * PS_AUTH_OK, one PS_HANDOFF carrying the command lines the client
+ * pipelined behind PASS. Anything else, or a malformed message, ends the
+ * session (see monitor.c).
  */
 #ifndef ZC_PRIVSEP_H
 #define ZC_PRIVSEP_H
@@ -20,9 +22,12 @@
 enum ps_type {
 	PS_AUTH = 1,
 	PS_HANDOFF = 2,
+	PS_PEER = 3,
 	PS_AUTH_OK = 101,
 	PS_AUTH_FAIL = 102,		/* wrong name or password (delay already spent) */
 	PS_AUTH_FAIL_CLOSE = 103,	/* ... and too many failures: close */
+	PS_PEER_OK = 105,
+	PS_PEER_BUSY = 106,		/* max_per_ip reached for that address */
 	/* No answer tells a refused password from a user at max_sessions:
 	 * the worker facing the client must not know either. */
 };
@@ -31,6 +36,14 @@ struct ps_auth {
 	uint32_t type;
 	char user[SESSION_USER_MAX];
 	char pass[PS_PASS_MAX];
+};
+
+/* The client's address as the PROXY header gave it: AF_INET or AF_INET6,
+ * len exactly that family's sockaddr size. */
+struct ps_peer {
+	uint32_t type;
+	uint32_t len;
+	struct sockaddr_storage addr;
 };
 
 struct ps_answer {
@@ -60,6 +73,11 @@ struct ps_handoff_hdr {
 /* Worker side: PASS with privilege separation. Replies to the client
  * itself on failure; on success hands the session over and exits. */
 void privsep_login(struct session *s, const char *pass);
+/* Worker side, PROXY protocol: have the monitor count the real client
+ * address sa against max_per_ip (the worker has no access to the shared
+ * session table). Returns 0, -EUSERS (limit reached: refuse with 421), or
+ * -EPROTO (no answer). */
+int privsep_claim_peer(int mon_fd, const struct sockaddr_storage *sa, socklen_t len);
 
 /* Decode a handoff message into h (lines, TLS flags) and the session DER
  * (pointer into msg, length). Returns 0 or -EPROTO. Pure; unit-tested. */

@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Regression tests for the second security review of the server: HASH
 watches the control connection (ABOR, QUIT, a time bound); a login refused
-for max_sessions looks like a wrong password."""
+for max_sessions looks like a wrong password; behind a PROXY protocol
+balancer, max_per_ip counts the real clients."""
 import hashlib
 import os
+import socket
 import sys
 import time
 
@@ -148,6 +150,54 @@ def _logs_in(srv):
     r, rep, _dt = timed_pass(srv, "u-pw")
     r.close()
     return rep.code == 230
+
+
+def proxied_banner(srv, src):
+    """A connection through the balancer (127.0.0.1) for client src:
+    (socket, first line from the server)."""
+    from t_operator import proxy_header
+    s = socket.create_connection(("127.0.0.1", srv.port), zt.TIMEOUT)
+    s.sendall(proxy_header(src, 40000))
+    s.settimeout(zt.TIMEOUT)
+    line = b""
+    while not line.endswith(b"\n"):
+        b = s.recv(1)
+        if not b:
+            break
+        line += b
+    return s, line
+
+
+def _proxied_gets_in(srv, src):
+    s, line = proxied_banner(srv, src)
+    s.close()
+    return line.startswith(b"220")
+
+
+def test_max_per_ip_counts_the_client_behind_a_proxy():
+    from t_operator import ProxiedServer
+    conf = {"listen": {"proxy_protocol": True, "proxy_from": "127.0.0.1"},
+            "limits": {"max_per_ip": 2}}
+    srv = ProxiedServer(users=USERS, conf=conf)
+    srv.start()
+    with srv:
+        held = []
+        # Five connections from one balancer, for three clients: none of
+        # them is over the limit.
+        for src in ("127.0.0.3", "127.0.0.3", "127.0.0.4", "127.0.0.4", "127.0.0.5"):
+            s, line = proxied_banner(srv, src)
+            held.append(s)
+            assert line.startswith(b"220"), (src, line)
+        # A third one of the same client is, as it would be directly.
+        s, line = proxied_banner(srv, "127.0.0.3")
+        s.close()
+        assert line.startswith(b"421") and b"your address" in line, line
+        assert b"max_per_ip (2) reached" in srv.log_bytes()
+        # When one of its sessions ends, that client gets in again.
+        held[0].close()
+        assert zt.wait_for(lambda: _proxied_gets_in(srv, "127.0.0.3"), 5 * zt.SLOW)
+        for s in held[1:]:
+            s.close()
 
 
 if __name__ == "__main__":
