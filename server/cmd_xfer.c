@@ -111,6 +111,22 @@ static void cmd_retr(struct session *s, const char *arg)
 	sys_close(fd);
 }
 
+/* Position an opened upload: at the end for APPE, else at *offset with
+ * everything after it dropped. *offset becomes the position. */
+static int seek_upload(int fd, int append, uint64_t *offset)
+{
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (!append && (uint64_t)st.st_size < *offset)
+		return -EINVAL;
+	off_t pos = append ? st.st_size : (off_t)*offset;
+	if ((!append && *offset && ftruncate(fd, pos) < 0) || lseek(fd, pos, SEEK_SET) < 0)
+		return -errno;
+	*offset = (uint64_t)pos;
+	return 0;
+}
+
 /* Open the upload target: APPE appends, STOR after REST continues at the
  * offset (dropping anything beyond it), plain STOR truncates. With atomic
  * uploads STOR writes the hidden partial file instead (renamed into place
@@ -129,19 +145,23 @@ static int open_upload(struct session *s, const char *arg, int append, struct xf
 		job->offset = part;
 		return vfs_open_partial(&s->vfs, arg, part, job->tmp, sizeof job->tmp);
 	}
+	/* An offset past the end would leave a hole of zeros in the file
+	 * (RFC 3659 5.5: 554 when the REST cannot be honoured). Checked
+	 * before opening, so a missing file is not created, and again on
+	 * the open file, which may have shrunk meanwhile. */
+	if (!append && job->offset && (vfs_stat(&s->vfs, arg, &st) < 0 ||
+				       (uint64_t)st.st_size < job->offset))
+		return -EINVAL;
 	/* Not O_APPEND: splice(2) refuses O_APPEND files, and the zero-copy
 	 * path matters more than racing concurrent appenders to one file. */
 	fd = vfs_open_write(&s->vfs, arg, (append || job->offset) ? VFS_W_RESUME : VFS_W_TRUNC);
 	if (fd < 0)
 		return fd;
-	off_t pos = append ? lseek(fd, 0, SEEK_END) : (off_t)job->offset;
-	if (pos < 0 || (!append && job->offset && ftruncate(fd, pos) < 0)
-	    || lseek(fd, pos, SEEK_SET) < 0) {
-		int err = -errno;
+	int rc = seek_upload(fd, append, &job->offset);
+	if (rc < 0) {
 		sys_close(fd);
-		return err;
+		return rc;
 	}
-	job->offset = (uint64_t)pos;
 	return fd;
 }
 
@@ -155,7 +175,7 @@ static void store(struct session *s, const char *arg, int append)
 	if (fd < 0) {
 		data_reset(s);
 		if (fd == -EINVAL && job.offset > 0)
-			reply(s, FTP_R_BAD_REST, "Invalid REST parameter: more than was uploaded.");
+			reply(s, FTP_R_BAD_REST, "Invalid REST parameter: beyond the end of the file.");
 		else
 			reply_errno(s, fd, arg);
 		return;

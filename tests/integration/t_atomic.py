@@ -89,6 +89,33 @@ def test_new_file_size_shows_progress_and_reader_never_sees_it():
         r.close()
 
 
+def test_rest_past_the_end_is_refused_without_atomic_uploads():
+    """Plain (non-atomic) STOR after REST: an offset past the end of the
+    file would leave a hole of zeros; it gets 554 and changes nothing, and
+    a REST for a missing file creates nothing."""
+    with zt.start_server(users=USERS, conf={"transfer": {"atomic_uploads": False}}) as srv:
+        home = srv.home("u")
+        target = os.path.join(home, "f.bin")
+        r = srv.login("u", USERS["u"])
+        r.expect("TYPE I", (200,))
+        r.stor("f.bin", b"a" * 1000, mode="epsv")
+        for rest, name in ((1001, "f.bin"), (5000, "f.bin"), (10, "missing.bin")):
+            r.expect("REST %d" % rest, (350,))
+            r.open_data("epsv")
+            rep = r.cmd("STOR " + name)
+            assert rep.code == 554, (rest, name, rep)
+        assert open(target, "rb").read() == b"a" * 1000
+        assert not os.path.exists(os.path.join(home, "missing.bin"))
+        # At the end exactly, and inside: continues there, drops the rest.
+        r.expect("REST 1000", (350,))
+        r.stor("f.bin", b"b" * 10, mode="epsv")
+        assert open(target, "rb").read() == b"a" * 1000 + b"b" * 10
+        r.expect("REST 500", (350,))
+        r.stor("f.bin", b"c" * 3, mode="epsv")
+        assert open(target, "rb").read() == b"a" * 500 + b"c" * 3
+        r.close()
+
+
 def test_curl_resume_with_atomic_uploads():
     zt.need_program("curl")
     with server() as srv:
