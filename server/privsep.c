@@ -177,6 +177,9 @@ static void __attribute__((noreturn)) hand_over(struct session *s)
 void privsep_login(struct session *s, const char *pass)
 {
 	int ans = ask_monitor(s->mon_fd, s->user, pass);
+	/* Now, not after the command: on success this process never returns
+	 * to the command loop (it exits, or stays on as the TLS relay). */
+	session_wipe_line(&s->rd, &s->queue[s->q_head]);
 	switch (ans) {
 	case PS_AUTH_OK:
 		hand_over(s);

@@ -62,8 +62,13 @@ static int ctl_write(struct session *s, const char *data, size_t len)
 
 static ssize_t ctl_read(struct session *s, char *buf, size_t n)
 {
-	if (s->ctl_ssl)
+	if (s->ctl_ssl) {
+		/* OpenSSL decrypts a record in place and keeps the plaintext
+		 * (PASS included) in its read buffer until something overwrites
+		 * it; with this option it wipes it once we have read it. */
+		SSL_set_options(s->ctl_ssl, SSL_OP_CLEANSE_PLAINTEXT);
 		return tls_read(s->ctl_ssl, buf, n, REPLY_WRITE_TIMEOUT_MS);
+	}
 	return sys_read(s->ctl_fd, buf, n);
 }
 
@@ -225,7 +230,9 @@ static int read_ctl(struct session *s, int in_xfer)
 		s->ctl_eof = 1;
 		return -1;
 	}
-	if (ingest(s, buf, (size_t)r, in_xfer) < 0) {
+	int rc = ingest(s, buf, (size_t)r, in_xfer);
+	explicit_bzero(buf, (size_t)r);	/* a PASS line, maybe */
+	if (rc < 0) {
 		log_warn("control input abuse (over-long input or too many queued commands); closing");
 		reply(s, FTP_R_UNAVAILABLE, "Too much input; closing control connection.");
 		s->ctl_eof = 1;
@@ -266,6 +273,17 @@ int session_ctl_check(struct session *s)
 	if (ready && session_poll_ctl(s))
 		return 1;
 	return quit_queued(s);
+}
+
+void session_wipe_line(struct cmd_reader *rd, struct queued_line *q)
+{
+	/* After a complete line the reader is "fresh" and its buffer holds
+	 * nothing it still needs; otherwise the first len bytes are the next
+	 * line, partly received (a pipelined command cut by TCP). */
+	size_t keep = rd->fresh ? 0 : rd->len;
+	explicit_bzero(q->text, q->len);
+	q->len = 0;
+	explicit_bzero(rd->line + keep, sizeof rd->line - keep);
 }
 
 /* Wait for the next command line, enforcing idle and login timeouts.
@@ -471,8 +489,7 @@ static void session_loop(struct session *s)
 		dispatch(s, q);
 		reply_flush(s);	/* a command never leaves a reply held */
 		/* The line may have carried a password: don't keep it around. */
-		explicit_bzero(q->text, q->len);
-		explicit_bzero(s->rd.line, sizeof s->rd.line);
+		session_wipe_line(&s->rd, q);
 		s->q_head = (s->q_head + 1) % SESSION_QUEUE_MAX;
 		s->q_count--;
 		s->last_cmd_ms = sys_now_ms();
@@ -528,8 +545,17 @@ void session_run_worker(int ctl_fd, int mon_fd, const struct zc_config *cfg, int
 		session_loop(s);
 }
 
+/* The handoff's copies of pipelined lines (a second PASS, say) and of the
+ * TLS session's secret are not needed once taken over. */
+static void wipe_handoff(struct handoff_state *h)
+{
+	for (unsigned i = 0; i < h->n_lines && i < SESSION_QUEUE_MAX; i++)
+		explicit_bzero(h->lines[i].text, h->lines[i].len);
+	explicit_bzero(h->der, h->der_len);
+}
+
 void session_run_user(int ctl_fd, const struct zc_config *cfg, const char *name,
-		      const struct auth_user *u, int rootfd, const struct handoff_state *h)
+		      const struct auth_user *u, int rootfd, struct handoff_state *h)
 {
 	struct session *s = session_start(ctl_fd, cfg);
 	const struct queued_line *lines = h->lines;
@@ -565,6 +591,7 @@ void session_run_user(int ctl_fd, const struct zc_config *cfg, const char *name,
 	for (unsigned i = 0; i < n && i < SESSION_QUEUE_MAX; i++)
 		s->queue[i] = lines[i];
 	s->q_count = n < SESSION_QUEUE_MAX ? n : SESSION_QUEUE_MAX;
+	wipe_handoff(h);
 	reply(s, FTP_R_LOGGED_IN, "Login successful.");
 	session_loop(s);
 }

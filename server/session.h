@@ -112,6 +112,12 @@ void session_run(int ctl_fd, const struct zc_config *cfg, int implicit_tls);
  * sent to the monitor on mon_fd (see privsep.h). */
 void session_run_worker(int ctl_fd, int mon_fd, const struct zc_config *cfg, int implicit_tls);
 
+/* Wipe a command line once it has been handled, since it may carry a
+ * password (PASS): the queued copy q (its length becomes 0), and every byte
+ * of the reader's line buffer except a line still being read after it
+ * (pipelined input: that partial line stays intact). */
+void session_wipe_line(struct cmd_reader *rd, struct queued_line *q);
+
 /* What a logged-in session inherits from the pre-login worker. */
 struct handoff_state {
 	struct queued_line lines[SESSION_QUEUE_MAX];
@@ -128,7 +134,7 @@ struct handoff_state {
  * (already authenticated, already running with its ids) on rootfd, first
  * replying 230 and then serving the n lines the client had pipelined. */
 void session_run_user(int ctl_fd, const struct zc_config *cfg, const char *name,
-		      const struct auth_user *u, int rootfd, const struct handoff_state *h);
+		      const struct auth_user *u, int rootfd, struct handoff_state *h);
 /* Reply on a bare fd, for processes that have no session struct. */
 void reply_raw_fd(int fd, int code, const char *text);
 /* A failed login: count it, optionally wait delay_ms, reply 530, and end

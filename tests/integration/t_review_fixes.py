@@ -2,7 +2,8 @@
 """Regression tests for the second security review of the server: HASH
 watches the control connection (ABOR, QUIT, a time bound); a login refused
 for max_sessions looks like a wrong password; behind a PROXY protocol
-balancer, max_per_ip counts the real clients."""
+balancer, max_per_ip counts the real clients; wiping a handled command
+line (it may be a PASS) keeps the next, half-received one intact."""
 import hashlib
 import os
 import socket
@@ -198,6 +199,28 @@ def test_max_per_ip_counts_the_client_behind_a_proxy():
         assert zt.wait_for(lambda: _proxied_gets_in(srv, "127.0.0.3"), 5 * zt.SLOW)
         for s in held[1:]:
             s.close()
+
+
+def test_wiping_a_line_keeps_the_next_half_received_one():
+    """Each handled line is wiped (a PASS may be in it); the first bytes of
+    the next command, received with it, must survive: before the login (in
+    the pre-login worker under privilege separation) and after it."""
+    with zt.start_server(users=USERS) as srv:
+        r = srv.raw()
+        r.banner()
+        r.send("USER u\r\nPA")
+        assert r.reply().code == 331
+        time.sleep(0.2)	# "PA" waits in the reader while USER is handled
+        r.send("SS u-pw\r\n")
+        rep = r.reply()
+        assert rep.code == 230, rep
+        r.send("NOOP\r\nPW")
+        assert r.reply().code == 200
+        time.sleep(0.2)
+        r.send("D\r\n")
+        rep = r.reply()
+        assert rep.code == 257, rep
+        r.close()
 
 
 if __name__ == "__main__":
