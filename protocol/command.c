@@ -156,6 +156,81 @@ enum cmd_status cmd_reader_feed(struct cmd_reader *r, const char *data,
 	return r->abuse ? CMD_ABUSE : st;
 }
 
+/* Saved state (cmd_reader_save): flags, Telnet state, then big-endian
+ * line length (16 bits), raw and discarded counts (32 bits), line bytes. */
+enum { SAVE_CR = 1, SAVE_DISCARD = 2 };
+
+static void put_be(unsigned char *p, uint32_t v, int bytes)
+{
+	for (int i = bytes - 1; i >= 0; i--, v >>= 8)
+		p[i] = (unsigned char)v;
+}
+
+static uint32_t get_be(const unsigned char *p, int bytes)
+{
+	uint32_t v = 0;
+	for (int i = 0; i < bytes; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+int cmd_reader_save(const struct cmd_reader *r, unsigned char *buf, size_t n)
+{
+	if (r->abuse)
+		return -EINVAL;
+	if (r->fresh)
+		return 0;	/* r->line is the line already delivered */
+	/* While dropping, the line buffer is scratch (discard_byte). */
+	size_t len = r->discard ? 0 : r->len;
+	if (len > CMD_PAYLOAD_MAX)
+		return -EINVAL;
+	if (n < CMD_SAVE_HDR + len)
+		return -E2BIG;
+	buf[0] = (unsigned char)((r->cr_pending ? SAVE_CR : 0) | (r->discard ? SAVE_DISCARD : 0));
+	buf[1] = (unsigned char)r->tstate;
+	put_be(buf + 2, (uint32_t)len, 2);
+	put_be(buf + 4, r->discard ? 0 : (uint32_t)r->raw, 4);
+	put_be(buf + 8, r->discard ? (uint32_t)r->discarded : 0, 4);
+	memcpy(buf + CMD_SAVE_HDR, r->line, len);
+	return (int)(CMD_SAVE_HDR + len);
+}
+
+/* The fields a reader can hold: cmd_reader_feed keeps each within these
+ * bounds (a line over them is CMD_TOOLONG, a discard over them CMD_ABUSE). */
+static int save_valid(const unsigned char *buf, size_t n)
+{
+	unsigned flags = buf[0];
+	size_t len = get_be(buf + 2, 2);
+	uint32_t raw = get_be(buf + 4, 4), discarded = get_be(buf + 8, 4);
+	if ((flags & ~(unsigned)(SAVE_CR | SAVE_DISCARD)) || buf[1] > TS_SB_IAC)
+		return 0;
+	if (n != CMD_SAVE_HDR + len || len > CMD_PAYLOAD_MAX || raw > CMD_RAW_MAX)
+		return 0;
+	if (flags & SAVE_DISCARD)
+		return len == 0 && raw == 0 && discarded <= CMD_DISCARD_MAX;
+	return discarded == 0;
+}
+
+int cmd_reader_load(struct cmd_reader *r, const unsigned char *buf, size_t n)
+{
+	cmd_reader_init(r);
+	if (n == 0)
+		return 0;
+	if (n < CMD_SAVE_HDR || !save_valid(buf, n))
+		return -EPROTO;
+	start_line(r);
+	r->len = n - CMD_SAVE_HDR;
+	memcpy(r->line, buf + CMD_SAVE_HDR, r->len);
+	r->line[r->len] = '\0';
+	r->has_nul = memchr(r->line, '\0', r->len) != NULL;
+	r->cr_pending = !!(buf[0] & SAVE_CR);
+	r->discard = !!(buf[0] & SAVE_DISCARD);
+	r->tstate = buf[1];
+	r->raw = get_be(buf + 4, 4);
+	r->discarded = get_be(buf + 8, 4);
+	return 0;
+}
+
 int cmd_split(const char *line, size_t len, struct cmd_parts *out)
 {
 	size_t i = 0;

@@ -55,6 +55,25 @@ void cmd_reader_init(struct cmd_reader *r);
 enum cmd_status cmd_reader_feed(struct cmd_reader *r, const char *data,
 				size_t n, size_t *consumed);
 
+/*
+ * A reader's state between two lines, as bytes, so that another process
+ * can go on with a line whose first bytes this one has read (the user's
+ * session after a privilege-separated login, privsep.h): the half-received
+ * line, a pending CR, the Telnet state, and whether the rest of an
+ * over-long line is being dropped. A reader that holds nothing of a next
+ * line saves as 0 bytes.
+ */
+#define CMD_SAVE_HDR 12
+#define CMD_SAVE_MAX (CMD_SAVE_HDR + FTP_LINE_MAX)
+/* Write r's state into buf. Returns its length (0..CMD_SAVE_MAX), -E2BIG
+ * if n is too small, or -EINVAL for a reader in CMD_ABUSE (nothing to go
+ * on with). */
+int cmd_reader_save(const struct cmd_reader *r, unsigned char *buf, size_t n);
+/* Set r to the state saved in buf[0..n), checking every field against the
+ * reader's own limits (the bytes come from a less trusted process); n == 0
+ * gives a fresh reader. Returns 0, or -EPROTO (r is then fresh). */
+int cmd_reader_load(struct cmd_reader *r, const unsigned char *buf, size_t n);
+
 struct cmd_parts {
 	char verb[CMD_VERB_MAX + 1];	/* uppercased ASCII letters */
 	const char *arg;		/* points into the line; "" when absent */

@@ -22,8 +22,8 @@ int privsep_encode_handoff(const struct session *s, unsigned skip, unsigned flag
 			   const unsigned char *der, size_t der_len,
 			   unsigned char *buf, size_t n)
 {
-	struct ps_handoff_hdr h = { PS_HANDOFF, 0, flags, (uint32_t)der_len,
-				    (uint32_t)s->peer_len, s->peer };
+	struct ps_handoff_hdr h = { .type = PS_HANDOFF, .flags = flags, .der_len = (uint32_t)der_len,
+				    .peer_len = (uint32_t)s->peer_len, .peer = s->peer };
 	size_t off = sizeof h;
 	if (n < off || der_len > PS_DER_MAX)
 		return -E2BIG;
@@ -38,6 +38,11 @@ int privsep_encode_handoff(const struct session *s, unsigned skip, unsigned flag
 		off += 3 + len;
 		h.count++;
 	}
+	int rd_len = cmd_reader_save(&s->rd, buf + off, n - off);
+	if (rd_len < 0)
+		return rd_len;
+	h.rd_len = (uint32_t)rd_len;
+	off += (size_t)rd_len;
 	if (off + der_len > n)
 		return -E2BIG;
 	if (der_len)
@@ -70,6 +75,12 @@ int privsep_decode_handoff(const unsigned char *msg, size_t len, struct handoff_
 		h->lines[i].text[l] = '\0';
 		off += 3 + (size_t)l;
 	}
+	/* Checked field by field (cmd_reader_load): the user's reader must
+	 * keep every bound it enforces on the client's bytes. */
+	if (hd.rd_len > CMD_SAVE_MAX || len - off < hd.rd_len
+	    || cmd_reader_load(&h->rd, msg + off, hd.rd_len) < 0)
+		return -EPROTO;
+	off += hd.rd_len;
 	if (len - off != hd.der_len || ((hd.flags & PS_HF_TLS) != 0) != (hd.der_len > 0))
 		return -EPROTO;
 	if (hd.peer_len > sizeof hd.peer
@@ -163,6 +174,9 @@ static void __attribute__((noreturn)) hand_over(struct session *s)
 	explicit_bzero(der, sizeof der);
 	if (n > 0)
 		explicit_bzero(buf, (size_t)n);	/* only what was written */
+	/* Handed over: as TLS relay this process must not keep them. */
+	explicit_bzero(&s->rd, sizeof s->rd);
+	explicit_bzero(s->queue, sizeof s->queue);
 	if (rc < 0) {
 		log_err("handoff to the monitor failed");
 		_exit(1);

@@ -6,8 +6,9 @@
  * with the client address from the header (before the banner); PS_AUTH
  * (any number of times while the answer is a failure) and, after
  * PS_AUTH_OK, one PS_HANDOFF carrying the command lines the client
- * pipelined behind PASS. Anything else, or a malformed message, ends the
- * session (see monitor.c).
+ * pipelined behind PASS and the first bytes of the next one, if the same
+ * read brought them (the line reader's state). Anything else, or a
+ * malformed message, ends the session (see monitor.c).
  */
 #ifndef ZC_PRIVSEP_H
 #define ZC_PRIVSEP_H
@@ -52,7 +53,9 @@ struct ps_answer {
 
 /* PS_HANDOFF: this header, then `count` records of
  * { uint8_t kind; uint16_t len; char text[len]; } (native byte order),
- * then der_len bytes of the control connection's TLS session (DER). With
+ * then rd_len bytes of the line reader's state (cmd_reader_save: a line
+ * received in part with PASS, finished by the user's session), then
+ * der_len bytes of the control connection's TLS session (DER). With
  * PS_HF_TLS the message carries one fd (SCM_RIGHTS): the worker's clear-
  * text relay of the control connection, which it keeps serving. */
 enum { PS_HF_TLS = 1, PS_HF_PBSZ = 2, PS_HF_PROT = 4 };
@@ -63,12 +66,13 @@ struct ps_handoff_hdr {
 	uint32_t flags;
 	uint32_t der_len;
 	uint32_t peer_len;		/* the client's address as the worker knows it */
+	uint32_t rd_len;		/* (no padding before peer) */
 	struct sockaddr_storage peer;	/* (from PROXY protocol, if used) */
 };
 
 #define PS_DER_MAX 8192
 #define PS_HANDOFF_MAX (sizeof(struct ps_handoff_hdr) + SESSION_QUEUE_MAX * (3 + FTP_LINE_MAX) \
-			+ PS_DER_MAX)
+			+ CMD_SAVE_MAX + PS_DER_MAX)
 
 /* Worker side: PASS with privilege separation. Replies to the client
  * itself on failure; on success hands the session over and exits. */
@@ -79,12 +83,14 @@ void privsep_login(struct session *s, const char *pass);
  * -EPROTO (no answer). */
 int privsep_claim_peer(int mon_fd, const struct sockaddr_storage *sa, socklen_t len);
 
-/* Decode a handoff message into h (lines, TLS flags) and the session DER
- * (pointer into msg, length). Returns 0 or -EPROTO. Pure; unit-tested. */
+/* Decode a handoff message into h (lines, line reader, TLS flags) and the
+ * session DER (pointer into msg, length). Returns 0 or -EPROTO. Pure;
+ * unit-tested. */
 int privsep_decode_handoff(const unsigned char *msg, size_t len, struct handoff_state *h,
 			   const unsigned char **der, size_t *der_len);
-/* Encode queue lines (skipping the first `skip`), flags and the DER into
- * buf. Returns the message length or -E2BIG. */
+/* Encode queue lines (skipping the first `skip`), the line reader's state
+ * (s->rd), flags and the DER into buf. Returns the message length, -E2BIG,
+ * or -EINVAL (a reader past CMD_ABUSE). */
 int privsep_encode_handoff(const struct session *s, unsigned skip, unsigned flags,
 			   const unsigned char *der, size_t der_len,
 			   unsigned char *buf, size_t n);

@@ -551,6 +551,7 @@ static void wipe_handoff(struct handoff_state *h)
 {
 	for (unsigned i = 0; i < h->n_lines && i < SESSION_QUEUE_MAX; i++)
 		explicit_bzero(h->lines[i].text, h->lines[i].len);
+	explicit_bzero(&h->rd, sizeof h->rd);
 	explicit_bzero(h->der, h->der_len);
 }
 
@@ -591,6 +592,9 @@ void session_run_user(int ctl_fd, const struct zc_config *cfg, const char *name,
 	for (unsigned i = 0; i < n && i < SESSION_QUEUE_MAX; i++)
 		s->queue[i] = lines[i];
 	s->q_count = n < SESSION_QUEUE_MAX ? n : SESSION_QUEUE_MAX;
+	/* The worker's reader, in the middle of the next line maybe ("SY" of
+	 * a SYST that came with PASS): the socket's next bytes continue it. */
+	s->rd = h->rd;
 	wipe_handoff(h);
 	reply(s, FTP_R_LOGGED_IN, "Login successful.");
 	session_loop(s);

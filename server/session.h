@@ -122,6 +122,7 @@ void session_wipe_line(struct cmd_reader *rd, struct queued_line *q);
 struct handoff_state {
 	struct queued_line lines[SESSION_QUEUE_MAX];
 	unsigned n_lines;
+	struct cmd_reader rd;	/* a line the worker had begun to read */
 	int tls, pbsz, prot;	/* control under TLS (relayed by the worker) */
 	struct sockaddr_storage peer, local;
 	socklen_t peer_len, local_len;
@@ -132,7 +133,8 @@ struct handoff_state {
 };
 /* Privilege separation, after login: continue the session of user `name`
  * (already authenticated, already running with its ids) on rootfd, first
- * replying 230 and then serving the n lines the client had pipelined. */
+ * replying 230 and then serving the n lines the client had pipelined; the
+ * control connection's next bytes go on from h->rd. h is wiped. */
 void session_run_user(int ctl_fd, const struct zc_config *cfg, const char *name,
 		      const struct auth_user *u, int rootfd, struct handoff_state *h);
 /* Reply on a bare fd, for processes that have no session struct. */

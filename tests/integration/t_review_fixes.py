@@ -3,7 +3,9 @@
 watches the control connection (ABOR, QUIT, a time bound); a login refused
 for max_sessions looks like a wrong password; behind a PROXY protocol
 balancer, max_per_ip counts the real clients; wiping a handled command
-line (it may be a PASS) keeps the next, half-received one intact."""
+line (it may be a PASS) keeps the next, half-received one intact; the
+first bytes of a command received with PASS survive the privilege-
+separated login (plain and under TLS)."""
 import hashlib
 import os
 import socket
@@ -221,6 +223,60 @@ def test_wiping_a_line_keeps_the_next_half_received_one():
         rep = r.reply()
         assert rep.code == 257, rep
         r.close()
+
+
+def half_a_command_after_pass(r):
+    """USER, PASS and the first bytes of SYST in one segment (one TLS
+    record), the rest later: the user's session must finish the line the
+    pre-login worker had begun, not start a new one at "ST"."""
+    r.send("USER u\r\nPASS u-pw\r\nSY")
+    rep = r.reply()
+    assert rep.code == 331, rep
+    rep = r.reply()
+    assert rep.code == 230, rep
+    time.sleep(0.2)	# the login is over: "SY" went with the handoff, or nowhere
+    r.send("ST\r\n")
+    rep = r.reply()
+    assert rep.code == 215, rep
+    r.expect("NOOP", (200,))	# and nothing else was left over
+    r.close()
+
+
+def test_half_a_command_received_with_pass_survives_the_handoff():
+    need_root("the handoff exists only under privilege separation")
+    with zt.start_server(users=USERS) as srv:
+        r = srv.raw()
+        r.banner()
+        half_a_command_after_pass(r)
+        # A longer half line: 4000 bytes, then 200 more make it over-long.
+        r = srv.raw()
+        r.banner()
+        r.send("USER u\r\nPASS u-pw\r\n" + "X" * 4000)
+        assert [r.reply().code, r.reply().code] == [331, 230]
+        time.sleep(0.2)
+        r.send("X" * 200 + "\r\nNOOP\r\n")
+        rep = r.reply()
+        assert rep.code == 500 and "too long" in rep.text, rep
+        r.expect("NOOP", (200,))
+        r.close()
+
+
+def test_half_a_command_received_with_pass_under_tls():
+    """Under TLS the worker stays on as the relay: the half line it had
+    decrypted and read before the login must reach the session too."""
+    need_root("the handoff exists only under privilege separation")
+    import ftps_helpers as fh
+    with fh.start_tls_server(users=USERS) as srv:
+        half_a_command_after_pass(fh.tls_raw(srv))
+
+
+def test_half_a_command_received_with_pass_single_process():
+    """Without privilege separation there is no handoff: the same
+    process goes on with its own line reader (checked, not assumed)."""
+    with zt.start_server(users=USERS, conf={"server": {"privsep": False}}) as srv:
+        r = srv.raw()
+        r.banner()
+        half_a_command_after_pass(r)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 /* check_privsep_parts.c - the pure parts of privilege separation and user
- * policy: name lists, per-user option lines, the monitor handoff codec. */
+ * policy: name lists, per-user option lines, the monitor handoff codec
+ * (with the line reader's state it carries). */
 #include "config.h"
 
 #include <errno.h>
@@ -94,6 +95,7 @@ static void fill_session(struct session *s)
 {
 	static const char *const texts[] = { "PASS secret", "PWD", "RETR a b" };
 	memset(s, 0, sizeof *s);
+	cmd_reader_init(&s->rd);
 	s->q_head = SESSION_QUEUE_MAX - 1;	/* wraps around the ring */
 	for (unsigned i = 0; i < 3; i++) {
 		struct queued_line *q = &s->queue[(s->q_head + i) % SESSION_QUEUE_MAX];
@@ -120,6 +122,7 @@ START_TEST(handoff_roundtrip)
 	ck_assert_str_eq(h.lines[1].text, "RETR a b");
 	ck_assert_int_eq(h.lines[1].kind, LINE_HAS_NUL);
 	ck_assert(h.pbsz && !h.prot && !h.tls);
+	ck_assert(h.rd.fresh && h.rd.len == 0);
 	ck_assert_uint_eq(der_len, 0);
 	ck_assert(memmem(buf, (size_t)n, "secret", 6) == NULL);
 	/* Every truncation and a trailing byte are malformed. */
@@ -189,6 +192,143 @@ START_TEST(handoff_hostile)
 }
 END_TEST
 
+/* Feed all of data to r, whatever it yields; the last status. */
+static enum cmd_status feed_all(struct cmd_reader *r, const char *data, size_t n)
+{
+	enum cmd_status st = CMD_MORE;
+	while (n > 0) {
+		size_t used = 0;
+		st = cmd_reader_feed(r, data, n, &used);
+		data += used;
+		n -= used;
+	}
+	return st;
+}
+
+/* Feed data to r up to its first line (or the end of data). */
+static enum cmd_status feed_line(struct cmd_reader *r, const char *data, size_t n)
+{
+	size_t used = 0;
+	enum cmd_status st = cmd_reader_feed(r, data, n, &used);
+	return st == CMD_MORE && used < n ? feed_line(r, data + used, n - used) : st;
+}
+
+#define B(lit) lit, sizeof lit - 1
+static char long_x[5000];	/* an over-long line's first 5000 bytes */
+
+/* The worker read `before` with PASS; the user's session reads `after`
+ * and must come to the line the client sent. */
+static const struct {
+	const char *before; size_t nb;
+	const char *after; size_t na;
+	const char *line; size_t len;
+} half_cases[] = {
+	{ B("SY"), B("ST\r\n"), B("SYST") },
+	{ B(""), B("NOOP\r\n"), B("NOOP") },
+	{ B("SYST\r"), B("\n"), B("SYST") },			/* a pending CR */
+	{ B("CWD a\r"), B("b\r\n"), B("CWD a\rb") },		/* ... that was data */
+	{ B("MKD x\xff"), B("\xff\r\n"), B("MKD x\xff") },	/* IAC IAC across */
+	{ B("RE\xff\xfb"), B("\x01TR x\r\n"), B("RETR x") },	/* IAC WILL <opt> across */
+	{ B("NO\xff\xfa\x18"), B("\xff\xf0OP\r\n"), B("NOOP") },	/* in a subnegotiation */
+	{ B("MKD a\0"), B("b\r\n"), B("MKD a\0b") },		/* a NUL: has_nul */
+	{ long_x, sizeof long_x, B("xx\r\nNOOP\r\n"), B("NOOP") },	/* dropping the rest */
+};
+
+START_TEST(handoff_half_line)
+{
+	static struct session s;
+	static unsigned char buf[PS_HANDOFF_MAX];
+	static struct handoff_state h;
+	const unsigned char *der;
+	size_t der_len;
+	memset(long_x, 'x', sizeof long_x);
+	fill_session(&s);
+	feed_all(&s.rd, "PASS secret\r\n", 13);
+	feed_all(&s.rd, half_cases[_i].before, half_cases[_i].nb);
+	int n = privsep_encode_handoff(&s, 1, 0, NULL, 0, buf, sizeof buf);
+	ck_assert_int_gt(n, 0);
+	ck_assert(memmem(buf, (size_t)n, "secret", 6) == NULL);
+	ck_assert_int_eq(privsep_decode_handoff(buf, (size_t)n, &h, &der, &der_len), 0);
+	ck_assert_uint_eq(h.n_lines, 2);
+	ck_assert_int_eq(feed_line(&h.rd, half_cases[_i].after, half_cases[_i].na), CMD_LINE);
+	ck_assert_uint_eq(h.rd.len, half_cases[_i].len);
+	ck_assert_mem_eq(h.rd.line, half_cases[_i].line, half_cases[_i].len);
+	ck_assert_int_eq(h.rd.has_nul, memchr(half_cases[_i].line, 0, half_cases[_i].len) != NULL);
+}
+END_TEST
+
+/* Reader states the worker might send: only what cmd_reader_feed can
+ * reach is taken (flags, Telnet state, lengths against the reader's own
+ * limits: FTP_LINE_MAX - 2, 3 * FTP_LINE_MAX raw, CMD_DISCARD_MAX). */
+static const struct { const char *b; size_t n; int rc; } states[] = {
+	{ B("\0\0\0\x02\0\0\0\x02\0\0\0\0SY"), 0 },
+	{ B("\x01\0\0\x02\0\0\0\x03\0\0\0\0SY"), 0 },		/* CR pending */
+	{ B("\x02\0\0\0\0\0\0\0\0\x10\0\0"), 0 },		/* discarding */
+	{ B(""), 0 },						/* fresh */
+	{ B("\x80\0\0\x02\0\0\0\x02\0\0\0\0SY"), -EPROTO },	/* unknown flag */
+	{ B("\0\x05\0\x02\0\0\0\x02\0\0\0\0SY"), -EPROTO },	/* no such Telnet state */
+	{ B("\0\0\0\x03\0\0\0\x02\0\0\0\0SY"), -EPROTO },	/* length past the bytes */
+	{ B("\0\0\0\x01\0\0\0\x02\0\0\0\0SY"), -EPROTO },	/* ... or short of them */
+	{ B("\0\0\0\x02\0\0\x30\x01\0\0\0\0SY"), -EPROTO },	/* raw over the limit */
+	{ B("\0\0\0\x02\0\0\0\x02\0\0\0\x01SY"), -EPROTO },	/* discard count, not discarding */
+	{ B("\x02\0\0\x02\0\0\0\0\0\0\0\0SY"), -EPROTO },	/* discarding, with a line */
+	{ B("\x02\0\0\0\0\0\0\x01\0\0\0\0"), -EPROTO },	/* discarding, with raw bytes */
+	{ B("\x02\0\0\0\0\0\0\0\0\x10\0\x01"), -EPROTO },	/* over CMD_DISCARD_MAX */
+	{ B("\0\0\0"), -EPROTO },				/* short */
+};
+
+START_TEST(reader_state_checked)
+{
+	struct cmd_reader r;
+	unsigned char again[CMD_SAVE_MAX];
+	int rc = cmd_reader_load(&r, (const unsigned char *)states[_i].b, states[_i].n);
+	ck_assert_int_eq(rc, states[_i].rc);
+	if (rc < 0) {
+		ck_assert(r.fresh && r.len == 0);	/* refused: nothing half taken */
+		return;
+	}
+	/* What is taken saves back to the same bytes. */
+	ck_assert_int_eq(cmd_reader_save(&r, again, sizeof again), (int)states[_i].n);
+	ck_assert_mem_eq(again, states[_i].b, states[_i].n);
+}
+END_TEST
+
+START_TEST(handoff_reader_hostile)
+{
+	static struct session s;
+	static unsigned char buf[PS_HANDOFF_MAX], blob[CMD_SAVE_MAX + 1];
+	static struct handoff_state h;
+	static struct cmd_reader r;
+	const unsigned char *der;
+	size_t der_len;
+	struct ps_handoff_hdr hd;
+	/* A line one byte over the payload limit. */
+	memset(blob, 'x', sizeof blob);
+	memset(blob, 0, CMD_SAVE_HDR);
+	blob[2] = (FTP_LINE_MAX - 1) >> 8;
+	blob[3] = (FTP_LINE_MAX - 1) & 0xff;
+	ck_assert_int_eq(cmd_reader_load(&r, blob, CMD_SAVE_HDR + FTP_LINE_MAX - 1), -EPROTO);
+	blob[3]--;
+	ck_assert_int_eq(cmd_reader_load(&r, blob, CMD_SAVE_HDR + FTP_LINE_MAX - 2), 0);
+	/* In the message: a state refused by the reader, or a length over
+	 * CMD_SAVE_MAX, is a malformed handoff. */
+	fill_session(&s);
+	feed_all(&s.rd, "SY", 2);
+	int n = privsep_encode_handoff(&s, 3, 0, NULL, 0, buf, sizeof buf);
+	ck_assert_int_eq(n, (int)(sizeof hd + CMD_SAVE_HDR + 2));
+	ck_assert_int_eq(privsep_decode_handoff(buf, (size_t)n, &h, &der, &der_len), 0);
+	buf[sizeof hd + 1] = 7;
+	ck_assert_int_eq(privsep_decode_handoff(buf, (size_t)n, &h, &der, &der_len), -EPROTO);
+	memcpy(&hd, buf, sizeof hd);
+	hd.rd_len = CMD_SAVE_MAX + 1;
+	memcpy(buf, &hd, sizeof hd);
+	ck_assert_int_eq(privsep_decode_handoff(buf, sizeof buf, &h, &der, &der_len), -EPROTO);
+	/* A reader past CMD_ABUSE has no state to hand over. */
+	s.rd.abuse = 1;
+	ck_assert_int_eq(privsep_encode_handoff(&s, 3, 0, NULL, 0, buf, sizeof buf), -EINVAL);
+}
+END_TEST
+
 Suite *privsep_parts_suite(void)
 {
 	Suite *s = suite_create("privsep_parts");
@@ -201,6 +341,9 @@ Suite *privsep_parts_suite(void)
 	tcase_add_test(tc, handoff_roundtrip);
 	tcase_add_test(tc, handoff_tls_session);
 	tcase_add_test(tc, handoff_hostile);
+	tcase_add_loop_test(tc, handoff_half_line, 0, sizeof half_cases / sizeof half_cases[0]);
+	tcase_add_loop_test(tc, reader_state_checked, 0, sizeof states / sizeof states[0]);
+	tcase_add_test(tc, handoff_reader_hostile);
 	suite_add_tcase(s, tc);
 	return s;
 }
