@@ -44,7 +44,9 @@ struct child {
 	pid_t pid;
 	unsigned slot;
 	long long started_ms;
-	struct sockaddr_storage ip;
+	struct sockaddr_storage ip;	/* accepted from (a balancer, maybe) */
+	struct sockaddr_storage real;	/* the client, once known (client_of) */
+	int real_known;
 };
 
 static struct {
@@ -202,6 +204,7 @@ static int add_child(pid_t pid, unsigned slot, const struct sockaddr_storage *ip
 	M.kids[M.n_kids].slot = slot;
 	M.kids[M.n_kids].started_ms = sys_now_ms();
 	M.kids[M.n_kids].ip = *ip;
+	M.kids[M.n_kids].real_known = 0;
 	M.n_kids++;
 	return 0;
 }
@@ -301,34 +304,57 @@ static void run_child(int fd, unsigned slot, int implicit, const sigset_t *oldma
  * logging in, never a slow or idle one. */
 #define EVICT_MIN_AGE_MS 1000
 
-static unsigned pending_from(const struct sockaddr_storage *ip)
+/* The client a connection belongs to. Behind a PROXY balancer every
+ * connection is accepted from the balancer: the real client is in the
+ * shared table once the session has read the header (peertab.h; never
+ * changed after, so it is kept here), before that the balancer stands in. */
+static const struct sockaddr *client_of(struct child *k)
+{
+	if (!k->real_known && peertab_get(k->slot, &k->real) == 0)
+		k->real_known = 1;
+	return (const struct sockaddr *)(k->real_known ? &k->real : &k->ip);
+}
+
+static unsigned pending_from(const struct sockaddr *ip)
 {
 	unsigned n = 0;
 	for (size_t j = 0; j < M.n_kids; j++)
 		n += M.slots[M.kids[j].slot] == SLOT_PENDING
-			&& addr_same_host((struct sockaddr *)&M.kids[j].ip, (struct sockaddr *)ip);
+			&& addr_same_host(client_of(&M.kids[j]), ip);
+	return n;
+}
+
+static size_t count_pending(void)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < M.n_kids; i++)
+		n += M.slots[M.kids[i].slot] == SLOT_PENDING;
 	return n;
 }
 
 /* max_login_pending: when that many connections have not logged in yet,
- * make room by dropping one, always from the address holding the most
- * pending connections: preferably one pending for a while (oldest first),
- * else, if the newcomer's address holds fewer, the heaviest address's
- * oldest. A flood or clients that never finish (slowloris) thus pay for
- * themselves, and a client that logs in promptly from elsewhere gets in.
- * Returns 0 if there is room now, -EBUSY if the newcomer itself is the
- * heaviest sender and every pending connection is fresh. */
+ * make room by dropping one, always from the client holding the most
+ * pending connections (the real client behind a balancer, client_of):
+ * preferably one pending for a while (oldest first), else, if the
+ * newcomer's address holds fewer, the heaviest client's oldest. A flood or
+ * clients that never finish (slowloris) thus pay for themselves, and a
+ * client that logs in promptly from elsewhere gets in. A newcomer through
+ * a balancer is not known yet: it counts as the balancer, which holds
+ * only connections whose header is still unread. Returns 0 if there is
+ * room now, -EBUSY if the newcomer itself is the heaviest sender and
+ * every pending connection is fresh. */
 static int make_room_pending(const struct sockaddr_storage *newcomer)
 {
-	size_t pending = 0, old = SIZE_MAX, any = SIZE_MAX;
+	size_t old = SIZE_MAX, any = SIZE_MAX;
 	unsigned best_old = 0, best_any = 0;
 	long long now = sys_now_ms();
+	if (count_pending() < (size_t)M.cfg.max_login_pending)
+		return 0;
 	for (size_t i = 0; i < M.n_kids; i++) {
-		const struct child *k = &M.kids[i];
+		struct child *k = &M.kids[i];
 		if (M.slots[k->slot] != SLOT_PENDING)
 			continue;
-		pending++;
-		unsigned same = pending_from(&k->ip);
+		unsigned same = pending_from(client_of(k));
 		if (same > best_any || (same == best_any && k->started_ms < M.kids[any].started_ms)) {
 			best_any = same;
 			any = i;
@@ -339,14 +365,12 @@ static int make_room_pending(const struct sockaddr_storage *newcomer)
 			old = i;
 		}
 	}
-	if (pending < (size_t)M.cfg.max_login_pending)
-		return 0;
 	size_t victim = old != SIZE_MAX ? old
-		: pending_from(newcomer) + 1 < best_any ? any : SIZE_MAX;
+		: pending_from((const struct sockaddr *)newcomer) + 1 < best_any ? any : SIZE_MAX;
 	if (victim == SIZE_MAX)
 		return -EBUSY;
 	char who[64];
-	if (addr_to_string((struct sockaddr *)&M.kids[victim].ip, who, sizeof who) < 0)
+	if (addr_to_string(client_of(&M.kids[victim]), who, sizeof who) < 0)
 		zc_strlcpy(who, "?", sizeof who);
 	log_info("max_login_pending (%d) reached: dropping a pending connection from %s",
 		 M.cfg.max_login_pending, who);

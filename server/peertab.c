@@ -66,3 +66,13 @@ int peertab_same(size_t i, const struct sockaddr *sa)
 		return 0;
 	return addr_same_host(&tab[i].addr.sa, sa);
 }
+
+int peertab_get(size_t i, struct sockaddr_storage *out)
+{
+	if (!tab || i >= tab_n || !__atomic_load_n(&tab[i].published, __ATOMIC_SEQ_CST))
+		return -ENOENT;
+	/* Published: complete, and not rewritten while published. */
+	memset(out, 0, sizeof *out);
+	memcpy(out, &tab[i].addr, sizeof tab[i].addr);
+	return 0;
+}

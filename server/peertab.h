@@ -34,5 +34,8 @@ void peertab_clear(size_t i);
 /* 1 if entry i is published with the same host as sa (an IPv4-mapped
  * address equals the IPv4 one), else 0. */
 int peertab_same(size_t i, const struct sockaddr *sa);
+/* Copy entry i's address into out. Returns 0, or -ENOENT if it is not
+ * published (a proxied session that has not read its header yet). */
+int peertab_get(size_t i, struct sockaddr_storage *out);
 
 #endif

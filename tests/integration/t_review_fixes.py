@@ -5,7 +5,8 @@ for max_sessions looks like a wrong password; behind a PROXY protocol
 balancer, max_per_ip counts the real clients; wiping a handled command
 line (it may be a PASS) keeps the next, half-received one intact; the
 first bytes of a command received with PASS survive the privilege-
-separated login (plain and under TLS)."""
+separated login (plain and under TLS); behind a balancer, the
+max_login_pending eviction picks the heaviest real client."""
 import hashlib
 import os
 import socket
@@ -277,6 +278,94 @@ def test_half_a_command_received_with_pass_single_process():
         r = srv.raw()
         r.banner()
         half_a_command_after_pass(r)
+
+
+def _gone(sock):
+    """True if the server closed sock (within a bounded wait)."""
+    sock.settimeout(5 * zt.SLOW)
+    try:
+        return sock.recv(100) == b""
+    except ConnectionResetError:
+        return True
+    except socket.timeout:
+        return False
+
+
+def _logs_in_on(sock):
+    sock.settimeout(zt.TIMEOUT)
+    sock.sendall(b"USER u\r\nPASS u-pw\r\n")
+    got = b""
+    deadline = time.monotonic() + zt.TIMEOUT
+    while b"230 " not in got and b"530 " not in got and time.monotonic() < deadline:
+        try:
+            b = sock.recv(4096)
+        except (ConnectionResetError, socket.timeout):
+            break
+        if not b:
+            break
+        got += b
+    return b"230 " in got, got
+
+
+PENDING = 4
+EVICT_CONF = {"listen": {"proxy_protocol": True, "proxy_from": "127.0.0.1"},
+              "limits": {"max_login_pending": PENDING, "max_per_ip": 100}}
+
+
+def test_eviction_behind_a_proxy_picks_the_flooder_not_the_oldest():
+    """Every connection comes from the balancer (127.0.0.1). One pending
+    connection of 127.0.0.4, then a flood of 127.0.0.3 up to the cap; once
+    all are over a second old, the flooder's next connection must cost the
+    flooder its oldest, not 127.0.0.4 its only (and oldest) one."""
+    from t_operator import ProxiedServer
+    srv = ProxiedServer(users=USERS, conf=EVICT_CONF)
+    srv.start()
+    with srv:
+        other, line = proxied_banner(srv, "127.0.0.4")
+        assert line.startswith(b"220"), line
+        flood = []
+        for _ in range(PENDING - 1):
+            time.sleep(0.02)	# distinct start times: "oldest" is well defined
+            s, line = proxied_banner(srv, "127.0.0.3")
+            assert line.startswith(b"220"), line
+            flood.append(s)
+        time.sleep(1.3)	# all "pending for a while" (EVICT_MIN_AGE_MS)
+        s, line = proxied_banner(srv, "127.0.0.3")
+        flood.append(s)
+        assert line.startswith(b"220"), line
+        assert _gone(flood[0]), "the flooder's oldest connection was not dropped"
+        ok, got = _logs_in_on(other)
+        assert ok, got
+        assert b"dropping a pending connection from 127.0.0.3" in srv.log_bytes()
+        for s in flood + [other]:
+            s.close()
+
+
+def test_eviction_behind_a_proxy_lets_another_client_in():
+    """A fresh flood of 127.0.0.3 fills max_login_pending: a newcomer from
+    127.0.0.4 must get in at the flooder's expense, not be refused as if it
+    were the flooder (all of them share the balancer's address). The flood
+    must be under a second old when 127.0.0.4 arrives for the refusal to
+    happen without the fix; with it, the newcomer gets in either way."""
+    from t_operator import ProxiedServer
+    srv = ProxiedServer(users=USERS, conf=EVICT_CONF)
+    srv.start()
+    with srv:
+        t0 = time.monotonic()
+        flood = []
+        for _ in range(PENDING):
+            f, line = proxied_banner(srv, "127.0.0.3")
+            assert line.startswith(b"220"), line
+            flood.append(f)
+        s, line = proxied_banner(srv, "127.0.0.4")
+        took = time.monotonic() - t0
+        assert line.startswith(b"220"), (line, took)
+        ok, got = _logs_in_on(s)
+        assert ok, got
+        assert _gone(flood[0]), "the flooder's oldest connection was not dropped"
+        print("flood of %d + newcomer in %.0f ms" % (PENDING, took * 1000))
+        for f in flood + [s]:
+            f.close()
 
 
 if __name__ == "__main__":
