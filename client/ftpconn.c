@@ -118,6 +118,7 @@ int ftp_send(struct ftpconn *c, const char *fmt, ...)
 		return -ENAMETOOLONG;
 	if (strpbrk(line, "\r\n"))
 		return -EINVAL;
+	ftp_retr_cancel(c);	/* its replies would be taken for ours */
 	if (c->fd < 0)
 		return -ENOTCONN;
 	trace(c, "-->", line, (size_t)n);
@@ -132,6 +133,7 @@ int ftp_send(struct ftpconn *c, const char *fmt, ...)
 int ftp_send_lines(struct ftpconn *c, const char *const *lines, size_t n)
 {
 	struct zbuf b;
+	ftp_retr_cancel(c);
 	zbuf_init(&b, (size_t)CMD_MAX * 4);
 	for (size_t i = 0; i < n; i++) {
 		if (strpbrk(lines[i], "\r\n")) {
@@ -258,30 +260,6 @@ const char *ftp_text(const struct ftpconn *c)
 	return zbuf_str(&c->rr.text);
 }
 
-int ftp_transient(const struct ftpconn *c, int rc)
-{
-	if (rc == -EUSERS)
-		return 1;
-	if (rc == -EREMOTEIO)
-		return c->code >= 400 && c->code < 500;
-	return rc == -ECONNRESET || rc == -EPIPE || rc == -ETIMEDOUT ||
-	       rc == -ECONNABORTED || rc == -ECONNREFUSED || rc == -ENOTCONN ||
-	       rc == -EPROTO || rc == -EHOSTUNREACH || rc == -ENETUNREACH;
-}
-
-const char *ftp_strerror(const struct ftpconn *c, int rc, char *buf, size_t n)
-{
-	if (rc == -EREMOTEIO || rc == -EUSERS)
-		snprintf(buf, n, "server said: %s", c->msg);
-	else if (rc == -EPROTO && c->tls_err[0])
-		snprintf(buf, n, "%s", c->tls_err);
-	else if (rc == -ECONNABORTED)
-		snprintf(buf, n, "connection closed by the server");
-	else
-		snprintf(buf, n, "%s", strerror(-rc));
-	return buf;
-}
-
 /* Remember what the server offers (RFC 2389 3.2: one feature per line). */
 static void parse_feat(struct ftpconn *c, const char *text)
 {
@@ -326,13 +304,6 @@ static void parse_hash_feat(struct ftpconn *c, const char *text)
 		while (*h == '*' || *h == ';')
 			h++;
 	}
-}
-
-int ftp_expect(int rc, int want_first_digit)
-{
-	if (rc < 0)
-		return rc;
-	return rc / 100 == want_first_digit ? 0 : -EREMOTEIO;
 }
 
 static int login(struct ftpconn *c)
@@ -393,22 +364,6 @@ static int open_control(struct ftpconn *c)
 	return net_peer_addr(fd, &c->peer, &c->peerlen);
 }
 
-/*
- * A refusal for a connection limit: RFC 959 4.2 gives 421 ("service not
- * available, closing control connection") for the banner, and that is
- * what zcftpd's max_per_ip, vsftpd and Pure-FTPd send; proftpd answers
- * the login instead ("530 Sorry, the maximum number of clients ...").
- */
-static int limit_refusal(const struct ftpconn *c, int rc)
-{
-	if (rc != -EREMOTEIO && rc != -EACCES)
-		return 0;
-	if (c->code == FTP_R_UNAVAILABLE)
-		return 1;
-	return c->code == FTP_R_NOT_LOGGED_IN &&
-	       (strcasestr(c->msg, "too many") || strcasestr(c->msg, "maximum"));
-}
-
 int ftp_connect(struct ftpconn *c)
 {
 	enum url_scheme sch = c->url->scheme;
@@ -429,11 +384,18 @@ int ftp_connect(struct ftpconn *c)
 		rc = session_setup(c);
 	if (rc < 0)
 		ftp_close(c, 0);
-	return limit_refusal(c, rc) ? -EUSERS : rc;
+	return ftp_limit_refusal(c, rc) ? -EUSERS : rc;
 }
 
 void ftp_close(struct ftpconn *c, int quit)
 {
+	/* A RETR sent ahead has the server waiting for a data connection:
+	 * no QUIT behind it, just the close. */
+	if (c->ahead) {
+		free(c->ahead);
+		c->ahead = NULL;
+		quit = 0;
+	}
 	if (c->fd >= 0 && quit && ftp_send(c, "QUIT") == 0)
 		(void)sys_poll1(c->fd, POLLIN, 200);	/* let the 221 come back */
 	ftp_tls_close(c);

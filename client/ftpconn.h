@@ -42,6 +42,10 @@
  * EPSV/REST/RETR group): servers bound what they queue (zcftpd: 16
  * lines) and drop a client that sends more. */
 #define FTP_PENDING_MAX 8
+/* Downloads of at most this many bytes over plain FTP use one read and
+ * one write instead of the splice pipe (ftpxfer.c; measured in the
+ * Mirror client section of docs/PERFORMANCE.md). */
+#define FTP_SMALL_RECV (64u << 10)
 
 /* FEAT results (RFC 2389); EPSV is also assumed once it worked. */
 enum ftp_feat {
@@ -78,6 +82,7 @@ struct ftpconn {
 	int epsv;		/* 0 untried, 1 works, -1 refused: use PASV */
 	int pipeline;		/* 1: send EPSV, REST and RETR/STOR in one write */
 	int debug;		/* $ZCFTP_DEBUG: trace commands and replies */
+	char *ahead;		/* owned: path of a RETR sent ahead, or NULL */
 	int pending;		/* replies of deferred commands not read yet */
 	char *dtag[FTP_PENDING_MAX];	/* owned tags of those, in order */
 	int dhead;		/* dtag index of the oldest */
@@ -153,6 +158,9 @@ int ftp_expect(int rc, int want_first_digit);
 int ftp_transient(const struct ftpconn *c, int rc);
 /* Human text for rc: the reply line for -EREMOTEIO, else strerror. */
 const char *ftp_strerror(const struct ftpconn *c, int rc, char *buf, size_t n);
+/* 1 when rc (-EREMOTEIO or -EACCES from logging in) with c's last reply
+ * is a refusal for a connection limit (see ftp_connect), else 0. */
+int ftp_limit_refusal(const struct ftpconn *c, int rc);
 
 /*
  * Download path from offset (REST when > 0) into file_fd at its current
@@ -162,10 +170,26 @@ const char *ftp_strerror(const struct ftpconn *c, int rc, char *buf, size_t n);
 int ftp_retr(struct ftpconn *c, const char *path, uint64_t offset, int file_fd,
 	     const struct xfer_opts *o, struct xfer_result *r);
 /* ftp_retr knowing the file's size: under TLS, a download cut short
- * without close_notify then fails with -EPROTO instead of passing. */
+ * without close_notify then fails with -EPROTO instead of passing; over
+ * plain FTP a file of at most FTP_SMALL_RECV bytes is read and written
+ * in user space (unless o->rate_limit). */
 int ftp_retr_sized(struct ftpconn *c, const char *path, uint64_t offset,
 		   uint64_t expect, int file_fd, const struct xfer_opts *o,
 		   struct xfer_result *r);
+/*
+ * Send "EPSV" and "RETR path" now without waiting for the replies, so
+ * the server prepares the transfer while the caller finishes its previous
+ * file and creates the next; the next ftp_retr*() of that path at offset
+ * 0 takes the replies over. Only once pipelining works on c (EPSV
+ * answered once). Until then c must not be used for anything else: any
+ * other command (or a RETR of another path) first gives it up through
+ * ftp_retr_cancel(). Returns 0, -EAGAIN (not now: pipelining not known
+ * to work, or a RETR is already ahead) or a network error (closed).
+ */
+int ftp_retr_begin(struct ftpconn *c, const char *path);
+/* Give up a RETR sent ahead (the connection is closed: the next use
+ * reconnects). No-op when there is none. */
+void ftp_retr_cancel(struct ftpconn *c);
 /* Upload file_fd from offset (REST + STOR when > 0) to path, through
  * xfer_send_file (sendfile). Same returns. */
 int ftp_stor(struct ftpconn *c, const char *path, uint64_t offset, int file_fd,

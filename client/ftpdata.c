@@ -1,13 +1,16 @@
 /*
  * ftpdata.c - data connections of the client: EPSV (RFC 2428) with PASV
- * fallback, RETR/STOR through the transfer engine, MLSD/LIST listings.
+ * fallback, and MLSD/LIST listings. RETR and STOR are in ftpxfer.c.
  *
  * Pipelining: once EPSV has worked on a connection, "EPSV", "REST n" and
  * "RETR path" go out in one write. RFC 959 servers read commands from a
  * byte stream, so this saves two round trips per file without changing
  * what the server sees. Before that (and after EPSV failed) each command
  * waits for its reply, so a server that refuses EPSV does not get a RETR
- * it would answer 425.
+ * it would answer 425. A RETR can also be sent ahead (ftp_retr_begin),
+ * while the caller still works on the previous file: the server is not
+ * busy with a transfer then (its 226 was read), so it just answers in
+ * order.
  *
  * The data connection always goes to the control connection's peer: the
  * address inside a 227 reply is ignored (NAT boxes rewrite it wrongly, and
@@ -26,10 +29,37 @@
 
 #include "address.h"
 #include "buf.h"
-#include "ftpconn.h"
+#include "ftpdata.h"
 #include "net.h"
 #include "sys.h"
 #include "tls.h"
+
+/*
+ * A connected NON-BLOCKING socket to to, within timeout_ms. Plain data
+ * connections stay non-blocking (the engine and recv_small want them so),
+ * which saves net_connect_timeout's two fcntl()s back to blocking and the
+ * engine's two forward again: four syscalls per file. The fd or -errno.
+ */
+static int connect_nb(const struct sockaddr_storage *to, socklen_t len, int timeout_ms)
+{
+	int fd = socket(to->ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	int rc = 0, err = 0;
+	socklen_t elen = sizeof err;
+	if (connect(fd, (const struct sockaddr *)to, len) < 0) {
+		rc = errno == EINPROGRESS || errno == EINTR ? 0 : -errno;
+		if (rc == 0)
+			rc = sys_poll1(fd, POLLOUT, timeout_ms);
+		rc = rc < 0 ? rc : rc == 0 ? -ETIMEDOUT :
+		     getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen) < 0 ? -errno : -err;
+	}
+	if (rc < 0) {
+		sys_close(fd);
+		return rc;
+	}
+	return fd;
+}
 
 static int data_connect_port(struct ftpconn *c, uint16_t port)
 {
@@ -40,6 +70,8 @@ static int data_connect_port(struct ftpconn *c, uint16_t port)
 		((struct sockaddr_in6 *)&to)->sin6_port = htons(port);
 	else
 		return -EAFNOSUPPORT;
+	if (!c->ssl)
+		return connect_nb(&to, c->peerlen, c->timeout_ms);
 	return net_connect_timeout((struct sockaddr *)&to, c->peerlen, NULL, 0,
 				   c->timeout_ms);
 }
@@ -117,7 +149,7 @@ static int rest_reply(struct ftpconn *c)
  * (EPSV then fails with 425). Never used before EOF: that could discard
  * data.
  */
-static void close_after_eof(int fd)
+void data_close_after_eof(int fd)
 {
 	struct linger l = { .l_onoff = 1, .l_linger = 0 };
 	(void)setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
@@ -136,9 +168,10 @@ static void drain_after(struct ftpconn *c, int n)
 	}
 }
 
-/* One write for EPSV [REST] CMD path, then read the replies in order. */
-static int begin_pipelined(struct ftpconn *c, const char *cmd, const char *path,
-			   uint64_t offset)
+/* One write for EPSV [REST] CMD path. Returns the number of commands
+ * sent (their replies are owed) or a negative error. */
+static int send_pipelined(struct ftpconn *c, const char *cmd, const char *path,
+			  uint64_t offset)
 {
 	char rest[48], full[FTP_CMD_MAX];
 	const char *lines[3] = { "EPSV" };
@@ -151,13 +184,31 @@ static int begin_pipelined(struct ftpconn *c, const char *cmd, const char *path,
 		return -ENAMETOOLONG;
 	lines[n++] = full;
 	int rc = ftp_send_lines(c, lines, n);
-	if (rc < 0)
-		return rc;
+	return rc < 0 ? rc : (int)n;
+}
+
+/*
+ * A server that loses commands sent behind EPSV (a timeout) or runs the
+ * transfer command before its passive port is ready (425) gets them one
+ * at a time from now on, on this connection and its reconnects.
+ */
+static int pipeline_failed(struct ftpconn *c, int rc)
+{
+	if (rc == -ETIMEDOUT || (rc == -EREMOTEIO && c->code == FTP_R_CANT_OPEN_DATA))
+		c->pipeline = 0;
+	return rc;
+}
+
+/* The replies to send_pipelined()'s n commands, in order. The data fd
+ * or a negative error (the control connection in step, or closed). */
+static int recv_pipelined(struct ftpconn *c, int n, uint64_t offset)
+{
 	uint16_t port;
-	if ((rc = ftp_reply(c)) < 0)
-		return rc;
+	int rc = ftp_reply(c);
+	if (rc < 0)
+		return pipeline_failed(c, rc);
 	if ((rc = passive_port(c, rc, 1, &port)) < 0) {
-		drain_after(c, (int)n - 1);
+		drain_after(c, n - 1);
 		return rc;
 	}
 	int dfd = data_connect_port(c, port);
@@ -176,21 +227,63 @@ static int begin_pipelined(struct ftpconn *c, const char *cmd, const char *path,
 	}
 	if ((rc = expect_prelim(c)) < 0) {
 		sys_close(dfd);
-		return rc;
+		return pipeline_failed(c, rc);
 	}
 	return dfd;
 }
 
-/*
- * Open the data connection for "cmd path" and read its 1xx reply.
- * Returns the data fd, or a negative error (the command failed or was
- * never sent; the control connection is still in step).
- */
-static int data_begin(struct ftpconn *c, const char *cmd, const char *path,
+int ftp_retr_begin(struct ftpconn *c, const char *path)
+{
+	if (c->epsv != 1 || !c->pipeline || c->ahead || c->fd < 0)
+		return -EAGAIN;
+	char *copy = strdup(path);
+	if (!copy)
+		return -ENOMEM;
+	int rc = send_pipelined(c, "RETR", path, 0);
+	if (rc < 0) {
+		free(copy);
+		return rc;
+	}
+	c->ahead = copy;
+	return 0;
+}
+
+void ftp_retr_cancel(struct ftpconn *c)
+{
+	/* Its data connection would have to be opened and drained: a file
+	 * sent ahead is rarely given up (its local file could not be
+	 * created), so a reconnect is simpler and surely in step. */
+	if (c->ahead)
+		ftp_close(c, 0);
+}
+
+/* Was "RETR path" sent ahead? Then its replies are ours (1). A RETR of
+ * another file sent ahead is given up. */
+static int take_ahead(struct ftpconn *c, const char *cmd, const char *path,
 		      uint64_t offset)
 {
-	if (c->epsv == 1 && c->pipeline && path)
-		return begin_pipelined(c, cmd, path, offset);
+	if (!c->ahead)
+		return 0;
+	int mine = path && offset == 0 && strcmp(cmd, "RETR") == 0 &&
+		   strcmp(c->ahead, path) == 0;
+	if (!mine) {
+		ftp_retr_cancel(c);
+		return 0;
+	}
+	free(c->ahead);
+	c->ahead = NULL;
+	return 1;
+}
+
+int data_begin(struct ftpconn *c, const char *cmd, const char *path,
+	       uint64_t offset)
+{
+	if (take_ahead(c, cmd, path, offset))
+		return recv_pipelined(c, 2, 0);
+	if (c->epsv == 1 && c->pipeline && path) {
+		int n = send_pipelined(c, cmd, path, offset);
+		return n < 0 ? n : recv_pipelined(c, n, offset);
+	}
 	int dfd = data_open_serial(c);
 	if (dfd < 0)
 		return dfd;
@@ -211,8 +304,7 @@ static int data_begin(struct ftpconn *c, const char *cmd, const char *path,
 	return dfd;
 }
 
-/* After the data: the final 226 (or 250). */
-static int data_end(struct ftpconn *c, int xfer_rc)
+int data_end(struct ftpconn *c, int xfer_rc)
 {
 	int rc = ftp_reply(c);
 	if (rc < 0)
@@ -222,24 +314,7 @@ static int data_end(struct ftpconn *c, int xfer_rc)
 	return xfer_rc;
 }
 
-static void default_opts(const struct ftpconn *c, const struct xfer_opts *o,
-			 struct xfer_opts *out)
-{
-	if (o) {
-		*out = *o;
-	} else {
-		xfer_opts_init(out);
-		out->timeout_ms = c->timeout_ms;
-	}
-}
-
-/*
- * The data connection is open and its 1xx read: under FTPS, the TLS
- * handshake (the server starts its side after the 150). On failure the
- * socket is closed and the command's final reply (the server's 425/522)
- * read, so the control connection stays in step. 0 or -EPROTO.
- */
-static int data_tls(struct ftpconn *c, int dfd, SSL **ssl)
+int data_tls(struct ftpconn *c, int dfd, SSL **ssl)
 {
 	int rc = ftp_tls_data(c, dfd, ssl);
 	if (rc < 0) {
@@ -248,70 +323,6 @@ static int data_tls(struct ftpconn *c, int dfd, SSL **ssl)
 		c->code = 0;	/* report the TLS reason, not the reply */
 	}
 	return rc;
-}
-
-/*
- * Under TLS the end of the data is the peer's close_notify: a TCP EOF
- * without it may be a truncation by a third party (RFC 4217 12.6), so
- * a download that ends that way short of the expected size fails.
- */
-static int unclean_end(const struct xfer_result *r, uint64_t expect)
-{
-	return r->tls_unclean && expect != UINT64_MAX && r->bytes != expect;
-}
-
-int ftp_retr(struct ftpconn *c, const char *path, uint64_t offset, int file_fd,
-	     const struct xfer_opts *o, struct xfer_result *r)
-{
-	return ftp_retr_sized(c, path, offset, UINT64_MAX, file_fd, o, r);
-}
-
-int ftp_retr_sized(struct ftpconn *c, const char *path, uint64_t offset,
-		   uint64_t expect, int file_fd, const struct xfer_opts *o,
-		   struct xfer_result *r)
-{
-	struct xfer_opts xo;
-	SSL *ssl;
-	memset(r, 0, sizeof *r);
-	default_opts(c, o, &xo);
-	int dfd = data_begin(c, "RETR", path, offset);
-	if (dfd < 0)
-		return dfd;
-	if (data_tls(c, dfd, &ssl) < 0)
-		return -EPROTO;
-	xo.tls = ssl;
-	int xrc = xfer_recv_file(dfd, file_fd, &xo, r);
-	if (xrc == 0 && unclean_end(r, expect == UINT64_MAX ? expect : expect - offset))
-		xrc = -EPROTO;
-	(void)ftp_tls_data_end(ssl, xrc == 0, c->timeout_ms);
-	if (xrc == 0 && !ssl)
-		close_after_eof(dfd);
-	else
-		sys_close(dfd);
-	return data_end(c, xrc);
-}
-
-int ftp_stor(struct ftpconn *c, const char *path, uint64_t offset, int file_fd,
-	     const struct xfer_opts *o, struct xfer_result *r)
-{
-	struct xfer_opts xo;
-	SSL *ssl;
-	memset(r, 0, sizeof *r);
-	default_opts(c, o, &xo);
-	int dfd = data_begin(c, "STOR", path, offset);
-	if (dfd < 0)
-		return dfd;
-	if (data_tls(c, dfd, &ssl) < 0)
-		return -EPROTO;
-	xo.tls = ssl;
-	int xrc = xfer_send_file(file_fd, offset, dfd, &xo, r);
-	/* The server learns the end of a stream-mode upload from the close
-	 * (under TLS: from our close_notify, which it checks). */
-	int trc = ftp_tls_data_end(ssl, xrc == 0, c->timeout_ms);
-	if (xrc == 0 && trc < 0 && trc != -ETIMEDOUT)
-		xrc = trc;
-	sys_close(dfd);
-	return data_end(c, xrc);
 }
 
 /* Read the whole data connection into b (listings are small). */
@@ -386,7 +397,7 @@ int ftp_list(struct ftpconn *c, const char *path, ftp_list_cb cb, void *arg,
 	int xrc = read_all(c, dfd, ssl, &b);
 	(void)ftp_tls_data_end(ssl, xrc == 0, c->timeout_ms);
 	if (xrc == 0 && !ssl)
-		close_after_eof(dfd);
+		data_close_after_eof(dfd);
 	else
 		sys_close(dfd);
 	int rc = data_end(c, xrc);

@@ -96,6 +96,23 @@ static int finish_part(struct mrun *m, int dfd, int fd, const struct mentry *s,
 	return renameat(dfd, part, dfd, name) < 0 ? -errno : 0;
 }
 
+/*
+ * Pipelining across files: right after this file's 226, the next file
+ * of this worker is taken from the pool and its EPSV + RETR sent, so the
+ * server opens it while we set the mtime, rename, and create the next
+ * temp file. Not with --continue (REST needs the local size first).
+ */
+static void send_ahead(struct mrun *m, int w)
+{
+	char rpath[URL_PATH_MAX];
+	size_t i;
+	if (m->upload || m->o->cont || !m->items || !mrun_pool_reserve(m, w, &i))
+		return;
+	const struct mact *a = &m->plan.v[m->items[i]];
+	if (a->kind == MACT_COPY && mrun_rpath(m, a->path, rpath, sizeof rpath) == 0)
+		(void)ftp_retr_begin(&m->conn[w], rpath);
+}
+
 /* Download s into name in directory dfd (through the temp file). */
 static int get_into(struct mrun *m, int w, const struct mentry *s, int dfd,
 		    const char *name, int resume, uint64_t *moved)
@@ -107,10 +124,16 @@ static int get_into(struct mrun *m, int w, const struct mentry *s, int dfd,
 		rc = mrun_rpath(m, s->path, rpath, sizeof rpath);
 	if (rc < 0)
 		return rc;
+	resume = resume && (c->feat & FEAT_REST);
+	/* From offset 0 the RETR can go out before the file is created. */
+	if (!resume && !c->ahead)
+		(void)ftp_retr_begin(c, rpath);
 	uint64_t off;
-	int fd = open_part(dfd, part, resume && (c->feat & FEAT_REST), s->size, &off);
-	if (fd < 0)
+	int fd = open_part(dfd, part, resume, s->size, &off);
+	if (fd < 0) {
+		ftp_retr_cancel(c);
 		return fd;
+	}
 	struct xfer_opts o;
 	struct xfer_result r = { 0 };
 	struct wprog wp;
@@ -118,10 +141,12 @@ static int get_into(struct mrun *m, int w, const struct mentry *s, int dfd,
 	if (off < s->size || s->size == 0)
 		rc = ftp_retr_sized(c, rpath, off, s->size, fd, &o, &r);
 	*moved = r.bytes;
-	if (rc == 0)
-		return finish_part(m, dfd, fd, s, part, name);
-	sys_close(fd);
-	return rc;
+	if (rc < 0) {
+		sys_close(fd);
+		return rc;
+	}
+	send_ahead(m, w);
+	return finish_part(m, dfd, fd, s, part, name);
 }
 
 /* One download attempt. resume: keep what the temp file holds. */
@@ -129,12 +154,8 @@ static int get_once(struct mrun *m, int w, const struct mentry *s, int resume,
 		    uint64_t *moved)
 {
 	const char *name;
-	int dfd = mrun_lparent(m, s->path, &name);
-	if (dfd < 0)
-		return dfd;
-	int rc = get_into(m, w, s, dfd, name, resume, moved);
-	sys_close(dfd);
-	return rc;
+	int dfd = mrun_lparent_cached(m, w, s->path, &name);
+	return dfd < 0 ? dfd : get_into(m, w, s, dfd, name, resume, moved);
 }
 
 static int put_once(struct mrun *m, int w, const struct mentry *s, uint64_t *moved)
@@ -286,10 +307,36 @@ static int runnable(const struct mrun *m, const struct mact *a, enum mact_kind k
 	return a->kind == k && !mrun_under_conflict(m, a->path);
 }
 
+static int is_large(const struct mact *a)
+{
+	return a->kind == MACT_COPY && a->src->size != MENTRY_SIZE_UNKNOWN &&
+	       a->src->size >= MIRROR_LARGE_FILE;
+}
+
+/* m->items: the file actions, large files first: one that started last
+ * would run alone at the end while the other connections sit idle.
+ * Returns how many. */
+static size_t file_items(struct mrun *m)
+{
+	const struct mplan *p = &m->plan;
+	size_t n = 0;
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < p->n; i++) {
+			const struct mact *a = &p->v[i];
+			if (is_large(a) != (pass == 0))
+				continue;
+			if (runnable(m, a, MACT_COPY) || runnable(m, a, MACT_MTIME))
+				m->items[n++] = i;
+			else if (pass == 1 && runnable(m, a, MACT_CONFLICT))
+				mrun_fail(m, a->path, "a file on one side, a directory or link on the other");
+		}
+	}
+	return n;
+}
+
 void exec_plan(struct mrun *m)
 {
 	const struct mplan *p = &m->plan;
-	size_t nfiles = 0;
 	for (size_t i = 0; i < p->n; i++)
 		if (runnable(m, &p->v[i], MACT_MKDIR))
 			serial_item(m, i);
@@ -298,13 +345,8 @@ void exec_plan(struct mrun *m)
 		mrun_fail(m, ".", "out of memory");
 		return;
 	}
-	for (size_t i = 0; i < p->n; i++) {
-		if (runnable(m, &p->v[i], MACT_COPY) || runnable(m, &p->v[i], MACT_MTIME))
-			m->items[nfiles++] = i;
-		else if (runnable(m, &p->v[i], MACT_CONFLICT))
-			mrun_fail(m, p->v[i].path, "a file on one side, a directory or link on the other");
-	}
-	mrun_pool(m, nfiles, file_item_ix);
+	mrun_pool(m, file_items(m), file_item_ix);
+	mrun_wdir_close_all(m);
 	free(m->items);
 	m->items = NULL;
 	for (size_t i = 0; i < p->n; i++)

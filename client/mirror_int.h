@@ -22,6 +22,8 @@
 #include "progress.h"
 #include "url.h"
 
+#define MIRROR_LPATH_MAX 4096	/* longest local relative path */
+
 struct mrun {
 	const struct mirror_opts *o;
 	struct zc_url url;		/* the remote side (password inside) */
@@ -42,12 +44,21 @@ struct mrun {
 	int remote_root_missing;	/* upload: create the root first */
 	long long connect_ms;		/* how long connection 0 took to log in */
 	long long phase_start;		/* sys_now_ms() when the current pool began */
-	size_t next;			/* pool: next item index (under lock) */
-	size_t *items;			/* pool: plan indices of file actions */
-	pthread_cond_t cv;		/* pool: an item ended or came back */
-	size_t busy;			/* pool: items being worked on */
-	size_t back[MIRROR_PARALLEL_MAX];	/* pool: items handed back */
+	/* The pool (mirror_pool.c), under lock. */
+	size_t *items;			/* file phase: plan indices */
+	size_t pool_n;			/* items in this phase */
+	size_t next;			/* the next new item */
+	size_t busy;			/* items handed out, not finished */
+	size_t back[2 * MIRROR_PARALLEL_MAX];	/* handed back by leavers */
 	size_t nback;
+	size_t reserved[MIRROR_PARALLEL_MAX];	/* SIZE_MAX: none */
+	size_t reserved_n;
+	pthread_cond_t cv;		/* an item ended or came back */
+	struct mrun_wdir {		/* per worker: its last local directory */
+		int fd;			/* O_PATH, -1 when none */
+		size_t len;
+		char path[MIRROR_LPATH_MAX];
+	} wdir[MIRROR_PARALLEL_MAX];
 	char retired[MIRROR_PARALLEL_MAX];	/* refused by a server limit */
 	int limit_noted;		/* the "fewer connections" note is out */
 };
@@ -83,13 +94,23 @@ long long mrun_join_wait(const struct mrun *m, int w);
 #define JOIN_POLL_MS 5	/* granularity of that wait */
 
 /*
- * Run fn(m, w, i) for every i in [0, n) on up to m->nconn workers
- * (w = worker index = connection index). fn reports its own failures
- * with mrun_fail() and returns 0, or 1 when mrun_retire() took worker w
- * out: item i then goes to another worker.
+ * mirror_pool.c. Run fn(m, w, i) for every i in [0, n), in order, on up
+ * to m->nconn workers (w = worker index = connection index). fn reports
+ * its own failures with mrun_fail() and returns 0, or 1 when
+ * mrun_retire() took worker w out: item i (and any item w reserved)
+ * then goes to another worker.
  */
 typedef int (*mrun_item_fn)(struct mrun *m, int w, size_t i);
 void mrun_pool(struct mrun *m, size_t n, mrun_item_fn fn);
+/*
+ * From inside fn: reserve the item worker w will get next, so its
+ * commands can go out before the current item is finished (pipelining
+ * across files). Returns 1 with *i, or 0 (nothing left, or w already
+ * holds one). The pool hands the reserved item to w first.
+ */
+int mrun_pool_reserve(struct mrun *m, int w, size_t *i);
+/* Files this large or larger go first in the file phase. */
+#define MIRROR_LARGE_FILE (1u << 20)
 
 /* mirror.c: setup. The local root is created for a download (mkdir -p)
  * unless dry_run; it stays -1 when absent. 0 or -errno (message printed
@@ -115,6 +136,12 @@ void exec_plan(struct mrun *m);
  * when a component is a symlink or climbs out).
  */
 int mrun_lparent(const struct mrun *m, const char *rel, const char **last);
+/* mrun_lparent() for worker w, which mostly goes through the files of
+ * one directory in a row: the fd is kept (BORROWED: the caller does not
+ * close it) until w asks for another directory or mrun_wdir_close_all().
+ * Saves an openat2 and a close per file. */
+int mrun_lparent_cached(struct mrun *m, int w, const char *rel, const char **last);
+void mrun_wdir_close_all(struct mrun *m);
 /* openat() of rel through mrun_lparent(), O_NOFOLLOW added: fd or -errno. */
 int mrun_lopen(const struct mrun *m, const char *rel, int flags);
 /* mirror_exec.c: 1 when an ancestor directory of path is a conflict in

@@ -23,7 +23,7 @@
 #include "mirror_int.h"
 #include "sys.h"
 
-#define LPATH_MAX 4096
+#define LPATH_MAX MIRROR_LPATH_MAX
 
 /* Kernels before 5.6 lack openat2: walk one O_NOFOLLOW component at a
  * time ("a/b" is split in place). */
@@ -72,6 +72,34 @@ int mrun_lparent(const struct mrun *m, const char *rel, const char **last)
 	if (fd < 0 && errno == ENOSYS)
 		return walk_nofollow(m->lroot, dir);
 	return fd < 0 ? -errno : (int)fd;
+}
+
+int mrun_lparent_cached(struct mrun *m, int w, const char *rel, const char **last)
+{
+	struct mrun_wdir *d = &m->wdir[w];
+	const char *slash = strrchr(rel, '/');
+	size_t len = slash ? (size_t)(slash - rel) : 0;
+	if (d->fd >= 0 && d->len == len && memcmp(d->path, rel, len) == 0) {
+		*last = slash ? slash + 1 : rel;
+		return **last ? d->fd : -EINVAL;
+	}
+	sys_close(d->fd);
+	d->fd = -1;
+	int fd = mrun_lparent(m, rel, last);
+	if (fd < 0)
+		return fd;
+	memcpy(d->path, rel, len);	/* len < LPATH_MAX: mrun_lparent checked */
+	d->len = len;
+	d->fd = fd;
+	return fd;
+}
+
+void mrun_wdir_close_all(struct mrun *m)
+{
+	for (int w = 0; w < MIRROR_PARALLEL_MAX; w++) {
+		sys_close(m->wdir[w].fd);
+		m->wdir[w].fd = -1;
+	}
 }
 
 int mrun_lopen(const struct mrun *m, const char *rel, int flags)

@@ -156,6 +156,8 @@ int mirror_run(const char *src, const char *dst, const struct mirror_opts *o)
 	m->o = o;
 	m->upload = du;
 	m->lroot = -1;
+	for (int w = 0; w < MIRROR_PARALLEL_MAX; w++)
+		m->wdir[w].fd = -1;
 	m->nconn = o->parallel < 1 ? 1 : o->parallel > MIRROR_PARALLEL_MAX
 		   ? MIRROR_PARALLEL_MAX : o->parallel;
 	pthread_mutex_init(&m->lock, NULL);
@@ -181,6 +183,7 @@ int mirror_run(const char *src, const char *dst, const struct mirror_opts *o)
 	mplan_free(&m->plan);
 	mlist_free(&m->src);
 	mlist_free(&m->dst);
+	mrun_wdir_close_all(m);
 	sys_close(m->lroot);
 	zbuf_free(&m->failures);
 	progress_destroy(&m->prog);

@@ -4,20 +4,30 @@
 # zcftpd on loopback, in one run.
 #
 # Usage: tests/bench/mirror_bench.sh [--build DIR] [--small N] [--big N]
-#            [--big-mib M] [--clients "zcftp lftp1 lftp4 rclone"] [--quick]
+#            [--big-mib M] [--clients "zcftp lftp1 lftp4 rclone"] [--reps R]
+#            [--quick]
 # DIR is a build directory holding server/zcftpd and client/zcftp
 # (default: the current directory). Clients that are not installed are
 # skipped. The tree (N files of 1-16 KiB in nested folders plus N big
 # files of M MiB) is generated from a fixed seed.
-# Phases: full download, no-change re-run (median of 3), incremental (10
-# small and 1 big file changed on the server; "want" = their sizes), full
-# upload, and the big files alone into an empty directory (client CPU per
-# GiB). Reported: wall seconds, client CPU seconds (user+sys) and bytes
-# the server moved (its xferlog).
+# Phases: full download with the page cache dropped first (R runs into
+# fresh directories, default 3: median, then min-max), the same with the
+# server's files in the page cache ("full-hot"), no-change re-run (median
+# of 3), incremental (10 small and 1 big file changed on the server;
+# "want" = their sizes), full upload, and the big files alone into an
+# empty directory, the page cache dropped first (client CPU per GiB; in a
+# VM, copying into pages the guest has not used yet costs up to 3x more,
+# and the dropped cache gives every client pages it has used). Reported:
+# wall seconds, client CPU seconds (user+sys) and bytes the server moved
+# (its xferlog).
+# A client's copies are deleted after its runs, and the next client waits
+# until a minute has passed: ext4 (without a journal) skips inodes freed
+# less than a minute ago when it allocates, which would slow down the
+# file creation of whoever runs right after a delete.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
-BUILD=$(pwd) SMALL=5000 BIG=20 BIG_MIB=32
+BUILD=$(pwd) SMALL=5000 BIG=20 BIG_MIB=32 REPS=3
 CLIENTS="zcftp lftp1 lftp4 rclone"
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -26,8 +36,9 @@ while [ $# -gt 0 ]; do
 	--big) BIG=$2; shift ;;
 	--big-mib) BIG_MIB=$2; shift ;;
 	--clients) CLIENTS=$2; shift ;;
+	--reps) REPS=$2; shift ;;
 	--quick) SMALL=1000 BIG=4 BIG_MIB=16 ;;
-	*) sed -n '4,14p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+	*) sed -n '4,26p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 	esac
 	shift
 done
@@ -86,9 +97,12 @@ EOF
 xfer_bytes() { awk '{s += $8} END {printf "%.0f\n", s}' "$ZC_XFERLOG" 2>/dev/null || echo 0; }
 
 # One client run: prints "wall cpu bytes" (bash's time keyword counts the
-# CPU of the function's children, i.e. the client).
+# CPU of the function's children, i.e. the client). The earlier runs'
+# written data is synced first: writeback of gigabytes still dirty would
+# throttle whoever runs next.
 measure() {
 	local before after
+	sync
 	before=$(xfer_bytes)
 	TIMEFORMAT="%R %U %S"
 	local rc=0
@@ -139,13 +153,36 @@ echo "machine: $(nproc) CPUs, $(awk -F': ' '/model name/ {print $2; exit}' /proc
 	"kernel $(uname -r), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "tree: $SMALL files of 1-16 KiB + $BIG files of $BIG_MIB MiB; server zcftpd on 127.0.0.1"
 row client phase wall_s cpu_s bytes_moved want
+DELETED=0	# when the last client's copies were deleted (epoch seconds)
+
+# See the header: no measured run within a minute of a big delete.
+settle() {
+	local left=$((DELETED + 61 - $(date +%s)))
+	[ "$left" -le 0 ] || sleep "$left"
+}
+
+# R cold full downloads into fresh directories (the first one is
+# $LOCAL/$c, kept for the later phases): "median-wall cpu bytes min max".
+full_cold() {
+	local c=$1 i d
+	for i in $(seq "$REPS"); do
+		d=$LOCAL/$c.r$i
+		[ "$i" -gt 1 ] || d=$LOCAL/$c
+		sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true
+		measure run_client "$c" down "$d"
+	done | sort -n | awk '{w[NR] = $1; l[NR] = $0} END {
+		m = int((NR + 1) / 2); print l[m], w[1], w[NR] }'
+}
+
 k=0
 for c in $CLIENTS; do
 	have "$c" || { echo "$c: not installed, skipped"; continue; }
 	k=$((k + 1))
-	sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true
-	read -r w cpu b < <(measure run_client "$c" down "$LOCAL/$c")
-	row "$c" full "$w" "$cpu" "$b" -
+	settle
+	read -r w cpu b lo hi < <(full_cold "$c")
+	row "$c" full "$w" "$cpu" "$b" "($lo-$hi)"
+	read -r w cpu b < <(measure run_client "$c" down "$LOCAL/$c-hot")
+	row "$c" full-hot "$w" "$cpu" "$b" -
 	read -r w cpu b < <(measure3 run_client "$c" down "$LOCAL/$c")
 	row "$c" nochange "$w" "$cpu" "$b" 0
 	want=$(change "$k")
@@ -153,8 +190,11 @@ for c in $CLIENTS; do
 	row "$c" incremental "$w" "$cpu" "$b" "$want"
 	read -r w cpu b < <(measure run_client "$c" up "$LOCAL/$c")
 	row "$c" upload "$w" "$cpu" "$b" -
+	sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true
 	read -r w cpu b < <(measure run_client "$c" big "$LOCAL/$c-big")
 	row "$c" big "$w" "$cpu" "$b" \
 		"$(awk -v c="$cpu" -v b="$b" 'BEGIN {printf "%.2fs/GiB", b ? c / (b / 1073741824) : 0}')"
-	rm -rf "$LOCAL/$c" "$LOCAL/$c-big"
+	rm -rf "$LOCAL/$c" "$LOCAL/$c".r* "$LOCAL/$c-hot" "$LOCAL/$c-big"
+	sync
+	DELETED=$(date +%s)
 done

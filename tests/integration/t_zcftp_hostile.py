@@ -77,6 +77,57 @@ def test_late_reply_not_taken_for_next():
             shutil.rmtree(local, ignore_errors=True)
 
 
+def test_data_connection_refused():
+    """EPSV names a port where nothing listens: a small file's download
+    (connected without waiting) must fail fast and retry on a new control
+    connection, not wait for a reply the server owes only after its own
+    accept timeout."""
+    import socket
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    dead = s.getsockname()[1]
+    s.close()
+
+    epsv = []
+
+    def on_cmd(no, verb, arg):
+        if verb == "EPSV":
+            epsv.append(no)
+            if len(epsv) > 1:
+                return (0, "229 ok (|||%d|)" % dead)
+        return None
+
+    with zc.FakeFTP(files={"/t/a": b"A" * 5000, "/t/b": b"B" * 100}, on_cmd=on_cmd) as srv:
+        local = tempfile.mkdtemp(prefix="zcftp-refused-")
+        try:
+            # The listing's EPSV works, the downloads' do not.
+            p = zc.run("mirror", "-P", "1", "--retries", "1", "--timeout", "20",
+                       srv.url("/t"), local, timeout=15)
+            assert p.returncode == 1, p.err
+            assert "a: get: Connection refused" in p.err, p.err
+            assert len(set(epsv)) >= 3, "no reconnect after a refused data connection"
+        finally:
+            shutil.rmtree(local, ignore_errors=True)
+
+
+def test_pipelining_falls_back():
+    """A server that answers a RETR sent right behind its EPSV with 425
+    (it wants the data connection first) gets one command at a time after
+    the first 425, and the mirror completes."""
+    files = {"/t/f%d" % i: os.urandom(100 + i) for i in range(6)}
+    with zc.FakeFTP(files=files, no_pipelined_retr=True) as srv:
+        local = tempfile.mkdtemp(prefix="zcftp-strict-")
+        try:
+            p = zc.run("mirror", "-P", "1", "--no-mtime", srv.url("/t"), local)
+            assert p.returncode == 0, p.err
+            for rel, data in files.items():
+                with open(os.path.join(local, rel[3:]), "rb") as f:
+                    assert f.read() == data, rel
+            assert 1 <= srv.refused_retr <= 2, srv.refused_retr
+        finally:
+            shutil.rmtree(local, ignore_errors=True)
+
+
 def no_size_facts(path, kind, data):
     return "type=dir;" if kind == "dir" else "type=file;"
 

@@ -164,10 +164,15 @@ class FakeFTP:
 
     MTIME = "20200101000000"
 
-    def __init__(self, files=None, dirs=(), facts=None, listing=None, on_cmd=None):
+    def __init__(self, files=None, dirs=(), facts=None, listing=None, on_cmd=None,
+                 no_pipelined_retr=False):
         import socket
         import threading
         self.files = dict(files or {})
+        # A server that cannot take RETR before the client connected:
+        # 425 when no data connection is pending yet (a pipelined RETR).
+        self.no_pipelined_retr = no_pipelined_retr
+        self.refused_retr = 0
         self.dirs = set(dirs) | {"/"}
         for p in self.files:
             while p != "/":
@@ -269,8 +274,10 @@ class FakeFTP:
 
     def _serve(self, c, no):
         import hashlib
+        import select
         import socket
         import time
+        stale = []
         f = c.makefile("rb")
         lsock = None
         rest = 0
@@ -318,6 +325,12 @@ class FakeFTP:
                     fa = self.facts(arg, "file", self.files[arg]) if arg in self.files \
                         else self.facts(arg, "dir", None)
                     c.sendall(("250-x\r\n %s %s\r\n250 End\r\n" % (fa, arg)).encode())
+                elif verb == "RETR" and lsock and self.no_pipelined_retr and \
+                        not select.select([lsock], [], [], 0)[0]:
+                    stale.append(lsock)     # the client still connects to it
+                    lsock = None
+                    self.refused_retr += 1
+                    c.sendall(b"425 no data connection yet\r\n")
                 elif verb == "RETR" and lsock and arg in self.files:
                     c.sendall(b"150 here\r\n")
                     self._data(c, lsock, self.files[arg][rest:])
@@ -356,4 +369,6 @@ class FakeFTP:
         except OSError:
             pass
         finally:
+            for ls in stale:
+                ls.close()
             c.close()
