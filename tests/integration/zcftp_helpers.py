@@ -241,28 +241,30 @@ class FakeFTP:
                 out.append((os.path.basename(f), self.facts(f, "file", data)))
         return out
 
-    def _data(self, c, lsock, payload):
+    @staticmethod
+    def _accept_data(lsock):
+        """The one data connection of a passive listener, or None."""
         import socket
         lsock.settimeout(5)
         try:
-            d, _ = lsock.accept()
+            return lsock.accept()[0]
         except socket.timeout:
-            return False
+            return None
         finally:
             lsock.close()
+
+    def _data(self, c, lsock, payload):
+        d = self._accept_data(lsock)
+        if d is None:
+            return False
         d.sendall(payload)
         d.close()
         return True
 
     def _receive(self, lsock):
-        import socket
-        lsock.settimeout(5)
-        try:
-            d, _ = lsock.accept()
-        except socket.timeout:
+        d = self._accept_data(lsock)
+        if d is None:
             return None
-        finally:
-            lsock.close()
         chunks = []
         while True:
             b = d.recv(65536)
