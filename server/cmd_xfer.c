@@ -149,9 +149,13 @@ static int open_upload(struct session *s, const char *arg, int append, struct xf
 	 * (RFC 3659 5.5: 554 when the REST cannot be honoured). Checked
 	 * before opening, so a missing file is not created, and again on
 	 * the open file, which may have shrunk meanwhile. */
-	if (!append && job->offset && (vfs_stat(&s->vfs, arg, &st) < 0 ||
-				       (uint64_t)st.st_size < job->offset))
-		return -EINVAL;
+	if (!append && job->offset) {
+		int rc = vfs_stat(&s->vfs, arg, &st);
+		if (rc == -ENOENT || (rc == 0 && (uint64_t)st.st_size < job->offset))
+			return -EINVAL;
+		if (rc < 0)
+			return rc;	/* denied, not a directory...: the usual 550 */
+	}
 	/* Not O_APPEND: splice(2) refuses O_APPEND files, and the zero-copy
 	 * path matters more than racing concurrent appenders to one file. */
 	fd = vfs_open_write(&s->vfs, arg, (append || job->offset) ? VFS_W_RESUME : VFS_W_TRUNC);

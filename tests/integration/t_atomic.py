@@ -114,6 +114,15 @@ def test_rest_past_the_end_is_refused_without_atomic_uploads():
         r.stor("f.bin", b"c" * 3, mode="epsv")
         assert open(target, "rb").read() == b"a" * 500 + b"c" * 3
         r.close()
+    # A name the server refuses stays a 550 after REST, not a 554.
+    conf = {"transfer": {"atomic_uploads": False}, "files": {"deny": "*.secret"}}
+    with zt.start_server(users=USERS, conf=conf) as srv:
+        r = srv.login("u", USERS["u"])
+        r.expect("REST 10", (350,))
+        r.open_data("epsv")
+        rep = r.cmd("STOR x.secret")
+        assert rep.code == 550, rep
+        r.close()
 
 
 def test_curl_resume_with_atomic_uploads():
