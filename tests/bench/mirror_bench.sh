@@ -19,7 +19,8 @@
 # VM, copying into pages the guest has not used yet costs up to 3x more,
 # and the dropped cache gives every client pages it has used). Reported:
 # wall seconds, client CPU seconds (user+sys) and bytes the server moved
-# (its xferlog).
+# (its xferlog). First row: a cold `cat` of the whole tree on the server's
+# side, the disk's floor for the cold full download.
 # A client's copies are deleted after its runs, and the next client waits
 # until a minute has passed: ext4 (without a journal) skips inodes freed
 # less than a minute ago when it allocates, which would slow down the
@@ -38,7 +39,7 @@ while [ $# -gt 0 ]; do
 	--clients) CLIENTS=$2; shift ;;
 	--reps) REPS=$2; shift ;;
 	--quick) SMALL=1000 BIG=4 BIG_MIB=16 ;;
-	*) sed -n '4,26p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+	*) sed -n '4,27p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 	esac
 	shift
 done
@@ -207,6 +208,19 @@ prefault() {
 	dd if=/dev/zero of="$LOCAL/prefault.bin" bs=1M count=800 status=none
 	rm -f "$LOCAL/prefault.bin"
 }
+
+# The disk's share of a cold full download: reading every file of the
+# tree on the server's side, cache dropped first (R runs). No client can
+# download the tree cold faster than the server can read it.
+disk_floor() {
+	local i
+	for i in $(seq "$REPS"); do
+		cold_cache
+		measure sh -c 'cd "$1" && find . -type f -print0 | xargs -0 cat' sh "$TREE"
+	done | median_row
+}
+read -r w cpu b lo hi < <(disk_floor)
+row "cat-tree" full "$w" "$cpu" - "($lo-$hi)"
 
 k=0
 for c in $CLIENTS; do
