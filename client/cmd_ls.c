@@ -68,7 +68,13 @@ int cmd_ls(int argc, char **argv, const struct mirror_opts *o)
 		rc = 0;
 	if (rc < 0)
 		session_error(&s, s.url.path, "ls", rc);
-	fflush(stdout);
+	/* The listing is the result: one that never reached its reader (full
+	 * disk, closed pipe; SIGPIPE is ignored) is a failure, not exit 0. */
+	int werr = fflush(stdout) != 0 ? errno : ferror(stdout) ? EIO : 0;
+	if (werr) {
+		fprintf(stderr, "zcftp: ls: cannot write the listing: %s\n", strerror(werr));
+		rc = rc < 0 ? rc : -werr;
+	}
 	session_close(&s);
 	return rc < 0 ? ZC_EXIT_FAILED : ZC_EXIT_OK;
 }

@@ -4,6 +4,7 @@ prints the password; ls/get/put/rm/mkdir/mv; credentials from ~/.netrc
 and $ZCFTP_PASSWORD; exit codes 0/1/2; TLS URLs against a server
 without TLS fail clearly."""
 import os
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -119,6 +120,20 @@ def test_errors_exit_2():
         zc.run("mirror", "/tmp", "/tmp", check=2)
         zc.run("bogus", check=2)
         zc.run("mirror", "--parallel", "0", "a", "ftp://h/", check=2)
+
+
+def test_ls_write_error():
+    """A listing that cannot reach stdout (here a full disk) exits 1 and
+    says so; it used to exit 0 with nothing written."""
+    with zt.start_server(users=USERS) as srv:
+        zc.write(os.path.join(srv.home("u"), "f"), b"x")
+        with open("/dev/full", "wb") as full:
+            p = subprocess.run([zc.ZCFTP, "ls", zc.url(srv)], stdin=subprocess.DEVNULL,
+                               stdout=full, stderr=subprocess.PIPE,
+                               env=dict(os.environ, HOME=zc.home()), timeout=zt.BIG_TIMEOUT)
+        err = p.stderr.decode("utf-8", "replace")
+        assert p.returncode == 1 and "cannot write the listing" in err, (p.returncode, err)
+        assert SECRET not in err, err
 
 
 def test_usage_errors_hide_password():
