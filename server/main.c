@@ -94,6 +94,16 @@ static int load_all(struct zc_config *c, char *err, size_t errsz)
 	return 0;
 }
 
+/* -t and --hash-password print what a script may save to a file: one
+ * that was not written (full disk) must not exit 0. */
+static int flush_stdout(void)
+{
+	int werr = fflush(stdout) != 0 ? errno : ferror(stdout) ? EIO : 0;
+	if (werr)
+		fprintf(stderr, "zcftpd: cannot write standard output: %s\n", strerror(werr));
+	return werr ? 1 : 0;
+}
+
 static int hash_password(void)
 {
 	char line[1024];
@@ -110,7 +120,7 @@ static int hash_password(void)
 		return 1;
 	}
 	printf("%s\n", out);
-	return 0;
+	return flush_stdout();
 }
 
 enum { OPT_HASH = 256, OPT_PIDFILE };
@@ -209,7 +219,7 @@ int main(int argc, char **argv)
 	if (test_only) {
 		zc_config_print(&cfg, stdout);
 		zc_config_free(&cfg);
-		return 0;
+		return flush_stdout();
 	}
 	int inetd = sockact_inetd();
 	/* Under inetd stderr is the client's socket: log to syslog then. */

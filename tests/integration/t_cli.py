@@ -78,5 +78,24 @@ def test_check_config():
         srv.cleanup()
 
 
+def test_output_not_written():
+    """-t and --hash-password print what a script saves to a file: when
+    stdout cannot take it (a full disk), exit 1 and say so, never 0."""
+    srv = zt.Server(users={"u": "pw"})
+    try:
+        srv.sections["listen"]["port"] = 2999
+        with open(srv.conf_path, "w") as f:
+            f.write(zt.render_config(srv.sections))
+        for args, stdin in ((["-t", "-c", srv.conf_path], b""),
+                            (["--hash-password"], b"correct horse\n")):
+            with open("/dev/full", "wb") as full:
+                p = subprocess.run([zt.ZCFTPD] + args, input=stdin, stdout=full,
+                                   stderr=subprocess.PIPE, timeout=zt.TIMEOUT)
+            err = p.stderr.decode("utf-8", "replace")
+            assert p.returncode == 1 and "cannot write" in err, (args, p.returncode, err)
+    finally:
+        srv.cleanup()
+
+
 if __name__ == "__main__":
     zt.main(globals())
