@@ -16,6 +16,8 @@
 #include "privsep.h"
 #include "reply_codes.h"
 #include "session.h"
+#include "sys.h"
+#include "userslot.h"
 
 static void logout(struct session *s)
 {
@@ -23,6 +25,8 @@ static void logout(struct session *s)
 	if (s->vfs_open)
 		vfs_close(&s->vfs);
 	s->vfs_open = 0;
+	sys_close(s->user_slot_fd);
+	s->user_slot_fd = -1;
 	s->login = LOGIN_NONE;
 	s->user[0] = '\0';
 	s->anonymous = 0;
@@ -115,14 +119,21 @@ static void cmd_pass(struct session *s, const char *arg)
 		return;
 	}
 	struct auth_user u;
-	if (auth_check(s->cfg, s->user, arg, &u) < 0
-	    || (geteuid() == 0 && monitor_resolve_ids(&u) < 0)) {
+	int rc = auth_check(s->cfg, s->user, arg, &u);
+	if (rc == 0 && geteuid() == 0)
+		rc = monitor_resolve_ids(&u);
+	if (rc == 0) {
+		/* Refused like a wrong password, as with privsep (monitor.c). */
+		rc = user_slot_take(s->cfg, s->user, u.max_sessions, &s->user_slot_fd);
+		user_slot_log(rc, s->user, u.max_sessions);
+	}
+	if (rc < 0) {
 		session_login_failed(s, s->cfg->login_fail_delay_ms);
 		return;
 	}
 	/* Started as root without privilege separation: the session still
 	 * becomes the user (chroot, every id) before serving a single file. */
-	int rc = geteuid() == 0 ? login_as_user(s, &u)
+	rc = geteuid() == 0 ? login_as_user(s, &u)
 		: vfs_init(&s->vfs, u.root, u.writable, (mode_t)u.umask);
 	if (rc < 0) {
 		log_err("cannot open root %s for user \"%s\": %s", u.root, s->user, strerror(-rc));

@@ -30,6 +30,7 @@
 #include "reply_codes.h"
 #include "sys.h"
 #include "tls.h"
+#include "userslot.h"
 
 /* Extra time the monitor grants beyond the worker's own login timeout. */
 #define MONITOR_SLACK_MS 5000
@@ -112,30 +113,6 @@ int monitor_resolve_ids(struct auth_user *u)
 	return a.uid == 0 ? -EPERM : 0;
 }
 
-/* Per-user session cap: one flock()ed slot file per session in
- * run_dir/sessions; the kernel frees the slot when the process dies. */
-static int take_session_slot(const struct monitor *m)
-{
-	char dir[512], name[2 * SESSION_USER_MAX + 16];
-	if (m->user.max_sessions <= 0)
-		return 0;
-	if (snprintf(dir, sizeof dir, "%s/sessions", m->cfg->run_dir) >= (int)sizeof dir)
-		return -ENAMETOOLONG;
-	size_t o = 0;
-	for (const char *p = m->name; *p; p++)	/* hex: a name is never a path */
-		o += (size_t)snprintf(name + o, sizeof name - o, "%02x", (unsigned char)*p);
-	for (int i = 0; i < m->user.max_sessions; i++) {
-		snprintf(name + o, sizeof name - o, ".%d", i);
-		int dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-		int fd = dfd < 0 ? -1 : openat(dfd, name, O_RDONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-		sys_close(dfd);
-		if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0)
-			return 0;	/* fd stays open for the life of the session */
-		sys_close(fd);
-	}
-	return -EUSERS;
-}
-
 static int valid_auth(const struct ps_auth *a, size_t len)
 {
 	return len == sizeof *a && memchr(a->user, 0, sizeof a->user)
@@ -179,10 +156,9 @@ static void handle_auth(struct monitor *m, size_t len)
 		rc = monitor_resolve_ids(&m->user);
 	if (rc == 0) {
 		zc_strlcpy(m->name, a->user, sizeof m->name);
-		rc = take_session_slot(m);
-		if (rc < 0)
-			log_info("user \"%s\" has reached max_sessions (%d): refused as a failed login",
-				 m->name, m->user.max_sessions);
+		int slot_fd;	/* held until this process, the user's session, ends */
+		rc = user_slot_take(m->cfg, m->name, m->user.max_sessions, &slot_fd);
+		user_slot_log(rc, m->name, m->user.max_sessions);
 	}
 	if (rc < 0) {
 		login_refused(m, t0);

@@ -385,6 +385,7 @@ static void session_init(struct session *s, int ctl_fd, const struct zc_config *
 	s->ctl_fd = ctl_fd;
 	s->pasv_fd = -1;
 	s->mon_fd = -1;
+	s->user_slot_fd = -1;
 	s->vfs.rootfd = -1;
 	s->hash_algo = HASH_SHA256;
 	s->hash_end = UINT64_MAX;

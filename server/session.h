@@ -92,6 +92,7 @@ struct session {
 	/* privilege separation: socket to the root monitor, or -1 */
 	int mon_fd;
 	int ids_dropped;	/* running as the logged-in user after privsep */
+	int user_slot_fd;	/* max_sessions slot without privsep, or -1 */
 
 	/* set by the control poll during a transfer */
 	int abor_seen;
