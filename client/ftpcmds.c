@@ -77,7 +77,26 @@ int ftp_stat(struct ftpconn *c, const char *path, struct listing_entry *e,
 	return ftp_parse_mlsx(l, len, e, name, namesz) < 0 ? -EPROTO : 0;
 }
 
-/* 1 when the fact list (before the first space) has "key=" + a digit. */
+/* 1 when v[0..n) is a value listing_parse_mlsx() takes for the size or
+ * modify fact; a malformed one leaves 0 there, not the server's value. */
+static int fact_valid(const char *key, const char *v, size_t n)
+{
+	char tbuf[LISTING_TIME_LEN + 16];
+	time_t t;
+	if (strcmp(key, "size") == 0) {
+		for (size_t i = 0; i < n; i++)
+			if (v[i] < '0' || v[i] > '9')
+				return 0;
+		return n > 0 && n <= 19;
+	}
+	if (n >= sizeof tbuf)
+		return 0;
+	memcpy(tbuf, v, n);
+	tbuf[n] = '\0';
+	return listing_parse_time(tbuf, &t) == 0;
+}
+
+/* 1 when the fact list (before the first space) has a valid "key=" fact. */
 static int has_fact(const char *line, size_t len, const char *key)
 {
 	size_t k = strlen(key);
@@ -87,7 +106,7 @@ static int has_fact(const char *line, size_t len, const char *key)
 		const char *semi = memchr(f, ';', (size_t)(end - f));
 		const char *fe = semi ? semi : end;
 		if ((size_t)(fe - f) > k + 1 && strncasecmp(f, key, k) == 0 &&
-		    f[k] == '=' && f[k + 1] >= '0' && f[k + 1] <= '9')
+		    f[k] == '=' && fact_valid(key, f + k + 1, (size_t)(fe - f) - k - 1))
 			return 1;
 		f = fe + 1;
 	}

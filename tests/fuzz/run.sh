@@ -45,11 +45,17 @@ srcs() {
 	url) echo "$top/client/url.c $p/buf.c" ;;
 	netrc) echo "$top/client/netrc.c $top/client/url.c $p/buf.c $p/sys.c" ;;
 	proxyv2) echo "$p/proxyv2.c $p/cidr.c $p/buf.c" ;;
+	ftpmlsx)
+		# ftp_parse_mlsx lives among the client's command functions.
+		c=$top/client
+		echo "$c/ftpcmds.c $c/ftpconn.c $c/ftptls.c $c/ftperr.c $c/url.c"
+		echo "$c/ftpdata.c $c/ftpxfer.c $p/*.c -lpthread"
+		;;
 	*) return 1 ;;
 	esac
 }
 
-targets=${*:-"command reply address listing args url netrc proxyv2"}
+targets=${*:-"command reply address listing args url netrc proxyv2 ftpmlsx"}
 status=0
 for t in $targets; do
 	src=$(srcs "$t") || { echo "run.sh: unknown target $t" >&2; exit 2; }
