@@ -1,7 +1,8 @@
 /*
  * fuzz_reply.c - the client's reply reader (bytes from any server):
  * reply_reader_feed in chunks sized by the first input byte, reading
- * replies until the input ends or the sticky error; then the server-side
+ * replies until the input ends or the sticky error, and compares that
+ * with what one feed of the whole input gives; then the server-side
  * formatters on the same bytes as text (reply_format must never emit a
  * CR that was not its own, reply_quote_path never a CR or LF).
  */
@@ -10,8 +11,26 @@
 #include "reply.h"
 #include "fuzz.h"
 
-static void read_replies(const uint8_t *data, size_t size, size_t chunk)
+/* What a reader made of the input: replies, their digest, final status. */
+struct outcome {
+	unsigned replies;
+	uint64_t digest;
+	int rc;
+};
+
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
 {
+	const unsigned char *b = p;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * 0x100000001b3ull;
+	return h;
+}
+
+static struct outcome read_replies(const uint8_t *data, size_t size,
+				   size_t chunk)
+{
+	struct outcome o = { 0, 0xcbf29ce484222325ull, 0 };
 	struct reply_reader r;
 	size_t off = 0;
 
@@ -21,17 +40,21 @@ static void read_replies(const uint8_t *data, size_t size, size_t chunk)
 		size_t used = 0;
 		int rc = reply_reader_feed(&r, (const char *)data + off, n, &used);
 
+		o.rc = rc < 0 ? rc : 0;
 		if (rc < 0)
 			break;
 		FUZZ_CHECK(used <= n);
 		off += used;
 		if (rc == 1) {
 			FUZZ_CHECK(r.code >= 100 && r.code <= 599);
-			(void)strlen(zbuf_str(&r.text));
+			o.replies++;
+			o.digest = fnv(o.digest, &r.code, sizeof(r.code));
+			o.digest = fnv(o.digest, r.text.p, r.text.len);
 			reply_reader_reset_reply(&r);
 		}
 	}
 	reply_reader_free(&r);
+	return o;
 }
 
 static void format(const char *text)
@@ -61,7 +84,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size == 0)
 		return 0;
-	read_replies(data + 1, size - 1, data[0] % 64 + 1);
+	/* The replies must not depend on how the bytes were split. */
+	struct outcome a = read_replies(data + 1, size - 1, data[0] % 64 + 1);
+	struct outcome b = read_replies(data + 1, size - 1, size);
+
+	FUZZ_CHECK(a.replies == b.replies && a.digest == b.digest && a.rc == b.rc);
 	s = fuzz_strndup(data + 1, size - 1);
 	if (s != NULL)
 		format(s);

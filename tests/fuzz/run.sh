@@ -40,7 +40,7 @@ srcs() {
 	command) echo "$p/command.c" ;;
 	reply) echo "$p/reply.c $p/buf.c" ;;
 	address) echo "$p/address.c $p/buf.c" ;;
-	listing) echo "$p/listing.c $p/listing_parse.c $p/buf.c" ;;
+	listing|listrt) echo "$p/listing.c $p/listing_parse.c $p/buf.c" ;;
 	args) echo "$p/hash.c $p/vpath.c $p/buf.c" ;;
 	url) echo "$top/client/url.c $p/buf.c" ;;
 	netrc) echo "$top/client/netrc.c $top/client/url.c $p/buf.c $p/sys.c" ;;
@@ -55,7 +55,7 @@ srcs() {
 	esac
 }
 
-targets=${*:-"command reply address listing args url netrc proxyv2 ftpmlsx"}
+targets=${*:-"command reply address listing args url netrc proxyv2 ftpmlsx listrt"}
 status=0
 for t in $targets; do
 	src=$(srcs "$t") || { echo "run.sh: unknown target $t" >&2; exit 2; }
