@@ -71,6 +71,17 @@ int useropts_parse_line(char *line, const char *name, struct user_opts *opts)
 	return 1;
 }
 
+/* Drop the rest of a line fgets() cut; returns the bytes dropped (the
+ * '\n' not counted: a line that just fit has none left). */
+static size_t skip_rest(FILE *f)
+{
+	size_t n = 0;
+	int c;
+	while ((c = getc(f)) != EOF && c != '\n')
+		n++;
+	return n;
+}
+
 int useropts_lookup(const char *path, const char *name, struct user_opts *opts)
 {
 	char line[USEROPTS_LINE_MAX];
@@ -80,7 +91,13 @@ int useropts_lookup(const char *path, const char *name, struct user_opts *opts)
 	int rc = 0, lineno = 0;
 	while (rc == 0 && fgets(line, sizeof line, f)) {
 		lineno++;
+		/* The rest of an over-long line must not be read as a line of
+		 * its own (the tail of a comment could name a user), and the
+		 * user's own over-long line is not known in full: refuse it. */
+		int cut = !strchr(line, '\n') && skip_rest(f) > 0;
 		rc = useropts_parse_line(line, name, opts);
+		if (cut && rc == 1)
+			rc = -EINVAL;
 		if (rc < 0)
 			log_err("%s:%d: bad options line for user \"%s\"", path, lineno, name);
 	}

@@ -4,7 +4,10 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "suites.h"
 #include "namelist.h"
@@ -87,6 +90,45 @@ START_TEST(useropts_bad)
 	char line[128];
 	zc_strlcpy(line, bad_lines[_i], sizeof line);
 	ck_assert_int_eq(useropts_parse_line(line, "alice", &o), -EINVAL);
+}
+END_TEST
+
+/* useropts_lookup on a file holding text; the result and o->root. */
+static int lookup_text(const char *text, const char *name, struct user_opts *o)
+{
+	char path[] = "/tmp/zc-useropts-XXXXXX";
+	int fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	ck_assert_int_eq(close(fd), 0);
+	int rc = useropts_lookup(path, name, o);
+	ck_assert_int_eq(unlink(path), 0);
+	return rc;
+}
+
+/* The tail of an over-long line is not a line of its own. */
+START_TEST(useropts_long_line)
+{
+	struct user_opts o;
+	char text[3 * USEROPTS_LINE_MAX];
+	size_t pad = USEROPTS_LINE_MAX - 1 - strlen("# ");
+	memset(text, 'x', sizeof text);
+	memcpy(text, "# ", 2);
+	/* A comment whose bytes after the buffer's end read "alice root=/". */
+	snprintf(text + 2 + pad, sizeof text - 2 - pad, "alice root=/\nbob writable=yes\n");
+	ck_assert_int_eq(lookup_text(text, "alice", &o), 0);
+	ck_assert_int_eq(lookup_text(text, "bob", &o), 1);
+	/* alice's own line, too long to be read in full, is refused. */
+	memset(text, 'x', sizeof text);
+	memcpy(text, "alice root=/", 12);
+	snprintf(text + 2 * USEROPTS_LINE_MAX, USEROPTS_LINE_MAX, "\n");
+	ck_assert_int_eq(lookup_text(text, "alice", &o), -EINVAL);
+	/* A line of exactly USEROPTS_LINE_MAX - 1 bytes plus '\n' still fits. */
+	memset(text, ' ', sizeof text);
+	memcpy(text, "alice writable=yes", 18);
+	snprintf(text + USEROPTS_LINE_MAX - 1, USEROPTS_LINE_MAX, "\n");
+	ck_assert_int_eq(lookup_text(text, "alice", &o), 1);
+	ck_assert(o.has_writable && o.writable == 1);
 }
 END_TEST
 
@@ -338,6 +380,7 @@ Suite *privsep_parts_suite(void)
 	tcase_add_loop_test(tc, paths, 0, sizeof path_cases / sizeof path_cases[0]);
 	tcase_add_test(tc, useropts_lines);
 	tcase_add_loop_test(tc, useropts_bad, 0, sizeof bad_lines / sizeof bad_lines[0]);
+	tcase_add_test(tc, useropts_long_line);
 	tcase_add_test(tc, handoff_roundtrip);
 	tcase_add_test(tc, handoff_tls_session);
 	tcase_add_test(tc, handoff_hostile);
