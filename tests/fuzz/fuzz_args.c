@@ -1,10 +1,13 @@
 /*
  * fuzz_args.c - small command-argument parsers: the HASH/RANG byte range
- * and virtual path resolution (CWD, RETR ... arguments against a cwd).
+ * virtual path resolution (CWD, RETR ... arguments against a cwd), and
+ * utf8_valid (OPTS UTF8 names) against the table of well-formed byte
+ * sequences in Unicode 15 section 3.9 (Table 3-7).
  * The input is "cwd\0arg"; without a NUL the cwd is "/".
  */
 #include <stdlib.h>
 #include <string.h>
+#include "command.h"
 #include "hash.h"
 #include "vpath.h"
 #include "fuzz.h"
@@ -23,6 +26,47 @@ static void path(const char *cwd, const char *arg)
 	FUZZ_CHECK(vpath_dirname(out, dir, sizeof(dir)) == 0);
 }
 
+/* Well-formed UTF-8 per Table 3-7: the allowed range of each byte. */
+static int utf8_reference(const uint8_t *p, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		uint8_t c = p[i];
+		uint8_t lo = 0x80, hi = 0xBF;
+		size_t k;
+
+		if (c < 0x80)
+			k = 1;
+		else if (c >= 0xC2 && c <= 0xDF)
+			k = 2;
+		else if (c >= 0xE0 && c <= 0xEF)
+			k = 3;
+		else if (c >= 0xF0 && c <= 0xF4)
+			k = 4;
+		else
+			return 0;
+		if (c == 0xE0)
+			lo = 0xA0;
+		else if (c == 0xED)
+			hi = 0x9F;
+		else if (c == 0xF0)
+			lo = 0x90;
+		else if (c == 0xF4)
+			hi = 0x8F;
+		if (k > n - i)
+			return 0;
+		for (size_t j = 1; j < k; j++) {
+			uint8_t b = p[i + j];
+
+			if (b < (j == 1 ? lo : 0x80) || b > (j == 1 ? hi : 0xBF))
+				return 0;
+		}
+		i += k;
+	}
+	return 1;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	uint64_t start, end;
@@ -35,6 +79,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (rc == 0)
 		FUZZ_CHECK(start < end);
+	FUZZ_CHECK(!utf8_valid(s, size) == !utf8_reference(data, size));
 	nul = memchr(s, '\0', size);
 	if (nul != NULL)
 		path(s, nul + 1);

@@ -41,7 +41,7 @@ srcs() {
 	reply) echo "$p/reply.c $p/buf.c" ;;
 	address) echo "$p/address.c $p/buf.c" ;;
 	listing|listrt) echo "$p/listing.c $p/listing_parse.c $p/buf.c" ;;
-	args) echo "$p/hash.c $p/vpath.c $p/buf.c" ;;
+	args) echo "$p/hash.c $p/vpath.c $p/command.c $p/buf.c" ;;
 	url) echo "$top/client/url.c $p/buf.c" ;;
 	netrc) echo "$top/client/netrc.c $top/client/url.c $p/buf.c $p/sys.c" ;;
 	proxyv2) echo "$p/proxyv2.c $p/cidr.c $p/buf.c" ;;
