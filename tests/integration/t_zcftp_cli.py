@@ -136,6 +136,22 @@ def test_ls_write_error():
         assert SECRET not in err, err
 
 
+def test_dry_run_write_error():
+    """A dry run's plan that cannot reach stdout exits 1 and says so,
+    like ls (it used to exit 0 with nothing written)."""
+    with zt.start_server(users=USERS) as srv:
+        zc.write(os.path.join(srv.home("u"), "f"), b"x")
+        dst = os.path.join(srv.tmp, "dst")
+        with open("/dev/full", "wb") as full:
+            p = subprocess.run([zc.ZCFTP, "mirror", "--dry-run", zc.url(srv), dst],
+                               stdin=subprocess.DEVNULL, stdout=full, stderr=subprocess.PIPE,
+                               env=dict(os.environ, HOME=zc.home()), timeout=zt.BIG_TIMEOUT)
+        err = p.stderr.decode("utf-8", "replace")
+        assert p.returncode == 1 and "cannot write the plan" in err, (p.returncode, err)
+        assert SECRET not in err, err
+        assert not os.path.exists(dst), "a dry run created the destination"
+
+
 def test_usage_errors_hide_password():
     """A URL where the command or an option should be is never echoed
     with its password (no server needed: these fail before connecting)."""
