@@ -20,9 +20,18 @@ def limited_server():
     return zt.start_server(users=USERS, conf={"limits": {"max_per_ip": 2}})
 
 
-def check_note(p):
-    assert p.err.count(NOTE) == 1, "want the note once:\n" + p.err
+def check_note(p, refused):
+    """The note once if the server refused a connection, else never:
+    workers join only when the work outlasts a login, so on a fast run
+    the client may never reach the per-IP limit (seen in a distcheck)."""
+    print("server refused a connection:", refused)
+    assert p.err.count(NOTE) == (1 if refused else 0), \
+        "refused=%s, want the note %s:\n%s" % (refused, "once" if refused else "never", p.err)
     assert "failed" not in p.err, p.err
+
+
+def zcftpd_refused(srv):
+    return b"max_per_ip (2) reached" in srv.log_bytes()
 
 
 def test_download_parallel_4_max_per_ip_2():
@@ -33,7 +42,7 @@ def test_download_parallel_4_max_per_ip_2():
         local = os.path.join(srv.tmp, "l")
         p = zc.run("mirror", "-v", "-P", "4", zc.url(srv, path="/t"), local)
         assert p.returncode == 0, "exit %d\n%s" % (p.returncode, p.err[-3000:])
-        check_note(p)
+        check_note(p, zcftpd_refused(srv))
         zc.assert_same_tree(remote, local)
         assert not zc.part_files(local)
         # Nothing moved twice: every file exactly once in the xferlog.
@@ -51,7 +60,7 @@ def test_upload_parallel_4_max_per_ip_2():
         zc.make_tree(local, seed=12, nfiles=300)
         p = zc.run("mirror", "-P", "4", local, zc.url(srv, path="/up"))
         assert p.returncode == 0, "exit %d\n%s" % (p.returncode, p.err[-3000:])
-        check_note(p)
+        check_note(p, zcftpd_refused(srv))
         zc.assert_same_tree(local, os.path.join(srv.home("u"), "up"))
 
 
@@ -70,11 +79,11 @@ def test_refused_at_login():
         try:
             p = zc.run("mirror", "-P", "6", "--no-mtime", srv.url("/t"), local)
             assert p.returncode == 0, "exit %d\n%s" % (p.returncode, p.err[-3000:])
-            check_note(p)
+            users = [no for no, ln in srv.log if ln.startswith("USER")]
+            check_note(p, any(no >= 3 for no in users))
             for rel, data in files.items():
                 with open(os.path.join(local, rel[3:]), "rb") as f:
                     assert f.read() == data, rel
-            users = [no for no, ln in srv.log if ln.startswith("USER")]
             # Each refused worker tried once, not once per file.
             assert len(users) <= 6, users
         finally:
