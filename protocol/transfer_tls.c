@@ -257,11 +257,12 @@ static void cork(int sock, int on)
  * SSL_write puts each 16 KiB record out with its own write(2). A buffer
  * BIO between the SSL and its socket gathers XFER_TLS_SEND_BUF of them
  * for one system call: 16x fewer writes for one more memcpy (TLS 1.3
- * RETR of 1 GiB, A/B: about 30% less server CPU). Not for less than one buffer (a
- * small file would pay for the buffer and save nothing), not under a
- * rate limit, whose chunks must leave when they are counted, and never
- * on a kTLS socket, whose writes carry record types. Returns the socket
- * BIO to restore, or NULL (then the records go out one by one).
+ * RETR: 0.91 -> 0.75 s/GiB of server CPU, docs/PERFORMANCE.md). Not for
+ * less than one buffer (a small file would pay for the buffer and save
+ * nothing), not under a rate limit, whose chunks must leave when they
+ * are counted, and never on a kTLS socket, whose writes carry record
+ * types. Returns the socket BIO to restore, or NULL (then the records go
+ * out one by one).
  */
 static BIO *wbuf_push(struct xfer_ctx *c, uint64_t len)
 {
@@ -298,9 +299,10 @@ static int wbuf_flush(struct xfer_ctx *c)
 
 static void wbuf_pop(struct xfer_ctx *c, BIO *sock)
 {
-	/* The SSL's new reference; freeing the chain drops buf's. */
-	if (BIO_up_ref(sock))
-		SSL_set0_wbio(c->tls, sock);
+	/* Unchained, buf's reference to sock becomes the SSL's, and
+	 * SSL_set0_wbio frees buf alone: nothing here can fail. */
+	(void)BIO_pop(SSL_get_wbio(c->tls));
+	SSL_set0_wbio(c->tls, sock);
 }
 
 int xfer_send_tls(struct xfer_ctx *c, int file_fd, uint64_t pos, uint64_t end)
