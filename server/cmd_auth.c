@@ -137,6 +137,8 @@ static void cmd_pass(struct session *s, const char *arg)
 		: vfs_init(&s->vfs, u.root, u.writable, (mode_t)u.umask);
 	if (rc < 0) {
 		log_err("cannot open root %s for user \"%s\": %s", u.root, s->user, strerror(-rc));
+		sys_close(s->user_slot_fd);	/* not logged in: no slot */
+		s->user_slot_fd = -1;
 		s->login = LOGIN_NONE;
 		reply(s, FTP_R_NOT_LOGGED_IN, "Login failed: home directory unavailable.");
 		return;
