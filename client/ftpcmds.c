@@ -77,55 +77,18 @@ int ftp_stat(struct ftpconn *c, const char *path, struct listing_entry *e,
 	return ftp_parse_mlsx(l, len, e, name, namesz) < 0 ? -EPROTO : 0;
 }
 
-/* 1 when v[0..n) is a value listing_parse_mlsx() takes for the size or
- * modify fact; a malformed one leaves 0 there, not the server's value. */
-static int fact_valid(const char *key, const char *v, size_t n)
-{
-	char tbuf[LISTING_TIME_LEN + 16];
-	time_t t;
-	if (strcmp(key, "size") == 0) {
-		for (size_t i = 0; i < n; i++)
-			if (v[i] < '0' || v[i] > '9')
-				return 0;
-		return n > 0 && n <= 19;
-	}
-	if (n >= sizeof tbuf)
-		return 0;
-	memcpy(tbuf, v, n);
-	tbuf[n] = '\0';
-	return listing_parse_time(tbuf, &t) == 0;
-}
-
-/* 1 when the fact list (before the first space) has a valid "key=" fact. */
-static int has_fact(const char *line, size_t len, const char *key)
-{
-	size_t k = strlen(key);
-	const char *sp = memchr(line, ' ', len);
-	const char *end = sp ? sp : line + len;
-	for (const char *f = line; f < end; ) {
-		const char *semi = memchr(f, ';', (size_t)(end - f));
-		const char *fe = semi ? semi : end;
-		if ((size_t)(fe - f) > k + 1 && strncasecmp(f, key, k) == 0 &&
-		    f[k] == '=' && fact_valid(key, f + k + 1, (size_t)(fe - f) - k - 1))
-			return 1;
-		f = fe + 1;
-	}
-	return 0;
-}
-
 int ftp_parse_mlsx(const char *line, size_t len, struct listing_entry *e,
 		   char *name, size_t namesz)
 {
 	int rc = listing_parse_mlsx(line, len, e, name, namesz);
 	if (rc < 0)
 		return rc;
-	if (len && line[0] == ' ')
-		line++, len--;
 	/* RFC 3659 7.1: every fact is optional; the parser leaves 0 (an
-	 * empty file, 1970) for a missing one, which must not be trusted. */
-	if (!has_fact(line, len, "size"))
+	 * empty file, 1970) for a missing or malformed one, which must not
+	 * be trusted. */
+	if (!(e->facts & MLSX_SIZE))
 		e->size = FTP_SIZE_UNKNOWN;
-	if (!has_fact(line, len, "modify"))
+	if (!(e->facts & MLSX_MODIFY))
 		e->mtime = FTP_MTIME_UNKNOWN;
 	return rc;
 }

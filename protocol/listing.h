@@ -24,6 +24,8 @@ struct listing_entry {
 	const char *owner, *group;	/* names or numbers; NULL -> "ftp" */
 	const char *perm;	/* RFC 3659 7.5.5 perm value; NULL -> omitted */
 	const char *name;
+	unsigned facts;		/* MLSX_SIZE/MLSX_MODIFY: listing_parse_mlsx
+				 * took a valid fact for size/mtime */
 };
 
 /* Fact selection for listing_format_mlsx (OPTS MLST). */
@@ -81,8 +83,9 @@ int listing_parse_time(const char *s, time_t *out);
  * that: a fact-less MLSD line " name" is read as MLST form and rejected;
  * "  name" parses. Facts are "name=value;" pairs, case-insensitive, unknown
  * ones ignored; they end at the first space and the name is everything
- * after that single space. Fields not present are 0; out->type is 'o'
- * when no type fact is present. out->name points to name (copied,
+ * after that single space. Fields not present are 0 (out->facts tells
+ * which of size and mtime a valid fact set); out->type is 'o' when no
+ * type fact is present. out->name points to name (copied,
  * NUL-terminated). owner/group/perm are NULL. Returns 0, -EINVAL, or
  * -ENAMETOOLONG (name does not fit namesz).
  */

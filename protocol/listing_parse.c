@@ -121,13 +121,16 @@ static void mlsx_fact(const char *f, size_t n, struct listing_entry *out)
 	if (kn == 4 && strncasecmp(f, "type", 4) == 0) {
 		mlsx_type_fact(v, vn, out);
 	} else if (kn == 4 && strncasecmp(f, "size", 4) == 0) {
-		if (parse_u64n(v, vn, &x) == 0)
+		if (parse_u64n(v, vn, &x) == 0) {
 			out->size = x;
+			out->facts |= MLSX_SIZE;
+		}
 	} else if (kn == 6 && strncasecmp(f, "modify", 6) == 0) {
 		if (vn < sizeof tbuf) {
 			memcpy(tbuf, v, vn);
 			tbuf[vn] = '\0';
-			listing_parse_time(tbuf, &out->mtime);
+			if (listing_parse_time(tbuf, &out->mtime) == 0)
+				out->facts |= MLSX_MODIFY;
 		}
 	} else if (kn == 9 && strncasecmp(f, "UNIX.mode", 9) == 0) {
 		x = 0;

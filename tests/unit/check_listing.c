@@ -92,29 +92,29 @@ static const struct {
 	int lead;
 	const char *line;
 } mlsx_cases[] = {
-	{ { 'f', 123, T_NOW, S_IFREG | 0644, 0x803, 0x1234, 1, NULL, NULL, "adfrw", "a.txt" },
+	{ { 'f', 123, T_NOW, S_IFREG | 0644, 0x803, 0x1234, 1, NULL, NULL, "adfrw", "a.txt", 0 },
 	  MLSX_ALL, 0,
 	  "type=file;size=123;modify=20260102030405;perm=adfrw;unique=803U1234;UNIX.mode=0644; a.txt\r\n" },
-	{ { 'd', 4096, T_LEAP, S_IFDIR | 0755, 1, 2, 2, NULL, NULL, "flcdmpe", "sub dir" },
+	{ { 'd', 4096, T_LEAP, S_IFDIR | 0755, 1, 2, 2, NULL, NULL, "flcdmpe", "sub dir", 0 },
 	  MLSX_ALL, 1,
 	  " type=dir;modify=20200229120000;perm=flcdmpe;unique=1U2;UNIX.mode=0755; sub dir\r\n" },
-	{ { 'c', 0, 0, S_IFDIR | 0700, 0, 0, 2, NULL, NULL, NULL, "." },
+	{ { 'c', 0, 0, S_IFDIR | 0700, 0, 0, 2, NULL, NULL, NULL, ".", 0 },
 	  MLSX_TYPE | MLSX_SIZE | MLSX_PERM, 0, "type=cdir; .\r\n" },
-	{ { 'p', 0, 0, S_IFDIR | 0700, 0, 0, 2, NULL, NULL, NULL, ".." },
+	{ { 'p', 0, 0, S_IFDIR | 0700, 0, 0, 2, NULL, NULL, NULL, "..", 0 },
 	  MLSX_TYPE, 0, "type=pdir; ..\r\n" },
-	{ { 'l', 6, 0, S_IFLNK | 0777, 0, 0, 1, NULL, NULL, NULL, "ln" },
+	{ { 'l', 6, 0, S_IFLNK | 0777, 0, 0, 1, NULL, NULL, NULL, "ln", 0 },
 	  MLSX_TYPE | MLSX_SIZE | MLSX_UNIX_MODE, 0, "type=OS.unix=symlink;size=6;UNIX.mode=0777; ln\r\n" },
-	{ { 'o', 0, 0, S_IFIFO | 0600, 0, 0, 1, NULL, NULL, NULL, "fifo" },
+	{ { 'o', 0, 0, S_IFIFO | 0600, 0, 0, 1, NULL, NULL, NULL, "fifo", 0 },
 	  MLSX_TYPE, 0, "type=OS.unix=fifo; fifo\r\n" },
-	{ { 'o', 0, 0, S_IFSOCK | 0600, 0, 0, 1, NULL, NULL, NULL, "s" },
+	{ { 'o', 0, 0, S_IFSOCK | 0600, 0, 0, 1, NULL, NULL, NULL, "s", 0 },
 	  MLSX_TYPE, 0, "type=OS.unix=socket; s\r\n" },
-	{ { 0, 0, 0, S_IFDIR | 01777, 0, 0, 1, NULL, NULL, NULL, "tmp" },
+	{ { 0, 0, 0, S_IFDIR | 01777, 0, 0, 1, NULL, NULL, NULL, "tmp", 0 },
 	  MLSX_TYPE | MLSX_SIZE | MLSX_UNIX_MODE, 0, "type=dir;UNIX.mode=1777; tmp\r\n" },
-	{ { 'f', 0, 0, S_IFREG | 04755, 0, 0, 1, NULL, NULL, NULL, "suid" },
+	{ { 'f', 0, 0, S_IFREG | 04755, 0, 0, 1, NULL, NULL, NULL, "suid", 0 },
 	  MLSX_SIZE | MLSX_UNIX_MODE, 0, "size=0;UNIX.mode=4755; suid\r\n" },
-	{ { 'f', 1, 0, S_IFREG, 0, 0, 1, NULL, NULL, NULL, " lead;semi=x" },
+	{ { 'f', 1, 0, S_IFREG, 0, 0, 1, NULL, NULL, NULL, " lead;semi=x", 0 },
 	  0, 0, "  lead;semi=x\r\n" },
-	{ { 'f', 1, 0, S_IFREG, 0, 0, 1, NULL, NULL, NULL, "caf\xc3\xa9" },
+	{ { 'f', 1, 0, S_IFREG, 0, 0, 1, NULL, NULL, NULL, "caf\xc3\xa9", 0 },
 	  MLSX_PERM, 1, "  caf\xc3\xa9\r\n" },
 };
 
@@ -227,37 +227,60 @@ START_TEST(mlsx_parse_nul_in_name)
 }
 END_TEST
 
+/* facts: which of size and mtime a valid fact set (the client trusts
+ * only those; a malformed one leaves 0 like a missing one). */
+START_TEST(mlsx_parse_facts_valid)
+{
+	static const struct { const char *line; unsigned facts; } c[] = {
+		{ "type=file;size=12;modify=20261206050403; f", MLSX_SIZE | MLSX_MODIFY },
+		{ "type=file;SIZE=12; f", MLSX_SIZE },
+		{ "type=file;size=12x;modify=20261399030405; f", 0 },
+		{ "type=file;size=;modify=; f", 0 },
+		{ "type=file;size=12345678901234567890; f", 0 },
+		{ "type=file;size=x;size=3; f", MLSX_SIZE },
+		{ "type=file; f", 0 },
+	};
+	struct listing_entry e;
+	char name[8];
+	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+		ck_assert_int_eq(listing_parse_mlsx(c[i].line, strlen(c[i].line), &e,
+						    name, sizeof name), 0);
+		ck_assert_msg(e.facts == c[i].facts, "case %zu: facts %u", i, e.facts);
+	}
+}
+END_TEST
+
 static const struct {
 	struct listing_entry e;
 	const char *line;
 } list_cases[] = {
-	{ { 'd', 4096, T_NOW - 5, S_IFDIR | 0755, 0, 0, 2, NULL, NULL, NULL, "name" },
+	{ { 'd', 4096, T_NOW - 5, S_IFDIR | 0755, 0, 0, 2, NULL, NULL, NULL, "name", 0 },
 	  "drwxr-xr-x    2 ftp      ftp          4096 Jan 02 03:04 name\r\n" },
-	{ { 'f', 123456789012ULL, T_LEAP, S_IFREG | 0644, 0, 0, 1, "alice", "staff", NULL, "big file.txt" },
+	{ { 'f', 123456789012ULL, T_LEAP, S_IFREG | 0644, 0, 0, 1, "alice", "staff", NULL, "big file.txt", 0 },
 	  "-rw-r--r--    1 alice    staff    123456789012 Feb 29  2020 big file.txt\r\n" },
-	{ { 'f', 0, T_AUG, S_IFREG | 04755, 0, 0, 1, "0", "0", NULL, "suid" },
+	{ { 'f', 0, T_AUG, S_IFREG | 04755, 0, 0, 1, "0", "0", NULL, "suid", 0 },
 	  "-rwsr-xr-x    1 0        0               0 Aug 01 00:00 suid\r\n" },
-	{ { 'f', 0, T_JUL, S_IFREG | 02644, 0, 0, 1, "longownername", "g", NULL, "sgid" },
+	{ { 'f', 0, T_JUL, S_IFREG | 02644, 0, 0, 1, "longownername", "g", NULL, "sgid", 0 },
 	  "-rw-r-Sr--    1 longownername g               0 Jul 01  2025 sgid\r\n" },
-	{ { 'd', 0, T_NOW, S_IFDIR | 01777, 0, 0, 12345, NULL, NULL, NULL, "tmp" },
+	{ { 'd', 0, T_NOW, S_IFDIR | 01777, 0, 0, 12345, NULL, NULL, NULL, "tmp", 0 },
 	  "drwxrwxrwt 12345 ftp      ftp             0 Jan 02 03:04 tmp\r\n" },
-	{ { 'd', 0, T_NOW, S_IFDIR | 01770, 0, 0, 3, NULL, NULL, NULL, "t2" },
+	{ { 'd', 0, T_NOW, S_IFDIR | 01770, 0, 0, 3, NULL, NULL, NULL, "t2", 0 },
 	  "drwxrwx--T    3 ftp      ftp             0 Jan 02 03:04 t2\r\n" },
-	{ { 'l', 6, T_NOW, S_IFLNK | 0777, 0, 0, 1, NULL, NULL, NULL, "ln" },
+	{ { 'l', 6, T_NOW, S_IFLNK | 0777, 0, 0, 1, NULL, NULL, NULL, "ln", 0 },
 	  "lrwxrwxrwx    1 ftp      ftp             6 Jan 02 03:04 ln\r\n" },
-	{ { 'o', 0, T_NOW, S_IFIFO | 0600, 0, 0, 1, NULL, NULL, NULL, "p" },
+	{ { 'o', 0, T_NOW, S_IFIFO | 0600, 0, 0, 1, NULL, NULL, NULL, "p", 0 },
 	  "prw-------    1 ftp      ftp             0 Jan 02 03:04 p\r\n" },
-	{ { 'o', 0, T_NOW, S_IFSOCK | 0666, 0, 0, 1, NULL, NULL, NULL, "s" },
+	{ { 'o', 0, T_NOW, S_IFSOCK | 0666, 0, 0, 1, NULL, NULL, NULL, "s", 0 },
 	  "srw-rw-rw-    1 ftp      ftp             0 Jan 02 03:04 s\r\n" },
-	{ { 'o', 0, T_NOW, S_IFCHR | 0666, 0, 0, 1, NULL, NULL, NULL, "c" },
+	{ { 'o', 0, T_NOW, S_IFCHR | 0666, 0, 0, 1, NULL, NULL, NULL, "c", 0 },
 	  "crw-rw-rw-    1 ftp      ftp             0 Jan 02 03:04 c\r\n" },
-	{ { 'o', 0, T_NOW, S_IFBLK | 0660, 0, 0, 1, NULL, NULL, NULL, "b" },
+	{ { 'o', 0, T_NOW, S_IFBLK | 0660, 0, 0, 1, NULL, NULL, NULL, "b", 0 },
 	  "brw-rw----    1 ftp      ftp             0 Jan 02 03:04 b\r\n" },
-	{ { 'f', 1, T_NOW + 3 * 86400, S_IFREG | 0400, 0, 0, 1, NULL, NULL, NULL, "future" },
+	{ { 'f', 1, T_NOW + 3 * 86400, S_IFREG | 0400, 0, 0, 1, NULL, NULL, NULL, "future", 0 },
 	  "-r--------    1 ftp      ftp             1 Jan 05  2026 future\r\n" },
-	{ { 'd', 1, T_NOW + 3600, 0755, 0, 0, 1, NULL, NULL, NULL, "notype" },
+	{ { 'd', 1, T_NOW + 3600, 0755, 0, 0, 1, NULL, NULL, NULL, "notype", 0 },
 	  "drwxr-xr-x    1 ftp      ftp             1 Jan 02 04:04 notype\r\n" },
-	{ { 'f', 1, 0, S_IFREG | 0644, 0, 0, 1, NULL, NULL, NULL, " lead -> x" },
+	{ { 'f', 1, 0, S_IFREG | 0644, 0, 0, 1, NULL, NULL, NULL, " lead -> x", 0 },
 	  "-rw-r--r--    1 ftp      ftp             1 Jan 01  1970  lead -> x\r\n" },
 };
 
@@ -379,7 +402,7 @@ START_TEST(tz_independent)
 	char buf[LISTING_TIME_LEN];
 	struct zbuf b;
 	struct listing_entry e = { 'f', 1, T_NOW, S_IFREG | 0644, 0, 0, 1,
-				   NULL, NULL, NULL, "x" };
+				   NULL, NULL, NULL, "x", 0 };
 	setenv("TZ", "Pacific/Kiritimati", 1);	/* UTC+14 */
 	tzset();
 	zbuf_init(&b, 0);
@@ -408,6 +431,7 @@ Suite *listing_suite(void)
 	tcase_add_test(tc, format_bad_names);
 	tcase_add_loop_test(tc, mlsx_parse_table, 0, NELEM(mlsx_parse_cases));
 	tcase_add_test(tc, mlsx_parse_nul_in_name);
+	tcase_add_test(tc, mlsx_parse_facts_valid);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("list");
 	tcase_add_loop_test(tc, list_format_table, 0, NELEM(list_cases));
