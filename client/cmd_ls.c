@@ -9,6 +9,7 @@
 
 #include "cmd.h"
 #include "progress.h"
+#include "sys.h"
 
 /* MLSD gives no mode without UNIX.mode: make one up from the type. */
 static void fill_mode(struct listing_entry *e)
@@ -70,10 +71,10 @@ int cmd_ls(int argc, char **argv, const struct mirror_opts *o)
 		session_error(&s, s.url.path, "ls", rc);
 	/* The listing is the result: one that never reached its reader (full
 	 * disk, closed pipe; SIGPIPE is ignored) is a failure, not exit 0. */
-	int werr = fflush(stdout) != 0 ? errno : ferror(stdout) ? EIO : 0;
-	if (werr) {
-		fprintf(stderr, "zcftp: ls: cannot write the listing: %s\n", strerror(werr));
-		rc = rc < 0 ? rc : -werr;
+	int werr = sys_stdout_written();
+	if (werr < 0) {
+		fprintf(stderr, "zcftp: ls: cannot write the listing: %s\n", strerror(-werr));
+		rc = rc < 0 ? rc : werr;
 	}
 	session_close(&s);
 	return rc < 0 ? ZC_EXIT_FAILED : ZC_EXIT_OK;

@@ -132,9 +132,9 @@ static int run(struct mrun *m, const char *src, const char *dst)
 		print_plan(m, m->upload ? src : where, m->upload ? where : dst);
 		/* The plan is the result of a dry run: lost on the way (full
 		 * disk, closed pipe; SIGPIPE is ignored) is a failure. */
-		int werr = fflush(stdout) != 0 ? errno : ferror(stdout) ? EIO : 0;
-		if (werr) {
-			fprintf(stderr, "zcftp: cannot write the plan: %s\n", strerror(werr));
+		int werr = sys_stdout_written();
+		if (werr < 0) {
+			fprintf(stderr, "zcftp: cannot write the plan: %s\n", strerror(-werr));
 			finish(m);
 			return EXIT_SOME_FAILED;	/* as ls does */
 		}

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -118,4 +119,11 @@ ssize_t sys_read_small_file(const char *path, char *buf, size_t n)
 	if (r > 0)
 		buf[r] = '\0';
 	return r;
+}
+
+int sys_stdout_written(void)
+{
+	if (fflush(stdout) != 0)
+		return errno ? -errno : -EIO;
+	return ferror(stdout) ? -EIO : 0;
 }

@@ -26,6 +26,10 @@ int sys_poll1(int fd, short events, int timeout_ms);
 /* Read a small text file (e.g. under /proc) into buf, NUL-terminated.
  * Returns the length (> 0), or -errno / -ENODATA when empty. */
 ssize_t sys_read_small_file(const char *path, char *buf, size_t n);
+/* fflush(stdout) and its error flag: 0 when everything printed reached
+ * the file, else -errno (-EIO for an error fflush did not report). For
+ * commands whose output is their result (SIGPIPE ignored, disk full). */
+int sys_stdout_written(void);
 /* Monotonic clock in milliseconds. */
 long long sys_now_ms(void);
 

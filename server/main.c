@@ -17,6 +17,7 @@
 #include "log.h"
 #include "master.h"
 #include "sockact.h"
+#include "sys.h"
 #include "vfs.h"
 
 /* Command-line overrides, re-applied on every SIGHUP reload. */
@@ -98,10 +99,10 @@ static int load_all(struct zc_config *c, char *err, size_t errsz)
  * that was not written (full disk) must not exit 0. */
 static int flush_stdout(void)
 {
-	int werr = fflush(stdout) != 0 ? errno : ferror(stdout) ? EIO : 0;
-	if (werr)
-		fprintf(stderr, "zcftpd: cannot write standard output: %s\n", strerror(werr));
-	return werr ? 1 : 0;
+	int werr = sys_stdout_written();
+	if (werr < 0)
+		fprintf(stderr, "zcftpd: cannot write standard output: %s\n", strerror(-werr));
+	return werr < 0 ? 1 : 0;
 }
 
 static int hash_password(void)
